@@ -1,0 +1,86 @@
+"""Totals computed from their parts.
+
+A total the CSV leaves blank is filled in when every part is present; a total the CSV gives is
+kept as given (the rules compare it with its parts).  Nothing is filled from incomplete parts:
+a missing figure stays missing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Iterable
+
+from . import spec
+from .load import Figures, Key
+from .values import Value, is_number
+
+
+@dataclass(frozen=True)
+class Total:
+    """A total and the cells it adds up (used by computation, rules R2/R3/R6 and the report)."""
+
+    cell: Key
+    parts: tuple[Key, ...]
+
+
+def sum_of(values: Iterable[Value]) -> Decimal | None:
+    """The sum when every value is a number, else None (n/a or blank parts: no sum)."""
+    total = Decimal(0)
+    for v in values:
+        if not is_number(v):
+            return None
+        total += v  # type: ignore[operator]
+    return total
+
+
+def row_totals(version: str) -> list[Total]:
+    """R2: table 三's 总计 column, for every data row."""
+    rows = spec.get_format(version).table(spec.TABLE_3).data_rows
+    return [
+        Total((spec.TABLE_3, r, spec.TOTAL), tuple((spec.TABLE_3, r, c) for c in spec.T3_APPLICANT_COLUMNS))
+        for r in rows
+    ]
+
+
+def results_totals(version: str) -> list[Total]:
+    """R3: table 三's （七）总计 row, for every column."""
+    rows = spec.result_rows(version)
+    return [
+        Total((spec.TABLE_3, spec.RESULTS_TOTAL, c), tuple((spec.TABLE_3, r, c) for r in rows))
+        for c in spec.T3_DATA_COLUMNS
+    ]
+
+
+def case_totals() -> list[Total]:
+    """R6: table 四's 总计 for 行政复议 and both kinds of 行政诉讼."""
+    parts = spec.T4_DATA_COLUMNS[:-1]
+    return [
+        Total((spec.TABLE_4, r, spec.TOTAL), tuple((spec.TABLE_4, r, c) for c in parts))
+        for r in spec.T4_DATA_ROWS
+    ]
+
+
+@dataclass
+class Completed:
+    """Figures as printed: given values, plus totals computed where the CSV left them blank."""
+
+    values: dict[Key, Value]
+    computed: set[Key] = field(default_factory=set)
+
+    def get(self, table: str, row: str, column: str) -> Value:
+        return self.values.get((table, row, column))
+
+
+def complete(figures: Figures) -> Completed:
+    values = dict(figures.values)
+    computed: set[Key] = set()
+    # Row totals first: （七）总计 × 总计 can then come from either direction.
+    for total in [*row_totals(figures.version), *results_totals(figures.version), *case_totals()]:
+        if values.get(total.cell) is not None:
+            continue
+        s = sum_of(values.get(p) for p in total.parts)
+        if s is not None:
+            values[total.cell] = s
+            computed.add(total.cell)
+    return Completed(values, computed)

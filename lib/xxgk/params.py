@@ -1,0 +1,111 @@
+"""The params file of a report: who publishes it, when, and the narrative of sections 一, 五, 六.
+
+``params/<township>/<year>.yaml`` is also a papermill parameters file: its ``township`` and
+``year`` are the notebook's parameters, the rest is read by the kit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError, field_validator
+
+from .findings import Finding
+
+
+class Params(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    township: StrictStr = Field(description="乡/镇/街道 name, as in the data file's name")
+    year: int = Field(description="reporting year, e.g. 2020", ge=2008, le=2100)
+    body: StrictStr = Field(description="publishing body, e.g. 红旗满族乡人民政府")
+    publish_date: dt.date = Field(description="date printed under the body's name")
+    #: Optional township code; a string, since YAML would strip the leading zeros of a number.
+    code: StrictStr | None = None
+    #: Overrides the format a year uses by default (some bodies kept the 2019 layout later).
+    format: Literal["2019", "2021"] | None = None
+    title: StrictStr | None = None
+    preamble: StrictStr | None = None
+    overview: StrictStr | None = Field(None, description="一、总体情况 (Markdown)")
+    problems: StrictStr | None = Field(None, description="五、存在的主要问题及改进情况 (Markdown)")
+    other: StrictStr | None = Field(None, description="六、其他需要报告的事项 (Markdown)")
+    contact: StrictStr | None = Field(None, description="contact paragraph, printed at the end of 六")
+
+    @field_validator("year", mode="before")
+    @classmethod
+    def _plain_year(cls, v: Any) -> Any:
+        if isinstance(v, bool) or not isinstance(v, (int, str)) or (isinstance(v, str) and not v.strip().isascii()):
+            raise ValueError("write the year in Arabic digits, e.g. 2020")
+        return v
+
+
+@dataclass
+class LoadedParams:
+    params: Params | None
+    findings: list[Finding]
+    sha256: str | None = None
+
+
+def _key_lines(text: str) -> dict[str, int]:
+    """Line of each top-level key, so a message can point at it."""
+    try:
+        node = yaml.compose(text)
+    except yaml.YAMLError:
+        return {}
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {k.value: k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+
+
+def load_params(path: Path, display_name: str | None = None) -> LoadedParams:
+    name = display_name or str(path)
+
+    def err(code: str, message: str, **kw) -> Finding:
+        return Finding(rule=code, message=message, file=name, **kw)
+
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return LoadedParams(None, [err("E-PARAMS-READ", f"cannot read the params file: {exc.strerror or exc}")])
+    digest = hashlib.sha256(raw).hexdigest()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return LoadedParams(None, [err("E-PARAMS-ENCODING", "the params file is not UTF-8")], digest)
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        return LoadedParams(None, [err("E-PARAMS-YAML", f"not valid YAML: {problem}", line=line)], digest)
+    if not isinstance(data, dict):
+        return LoadedParams(None, [err("E-PARAMS-YAML", "the params file must be a mapping of field: value")], digest)
+    lines = _key_lines(text)
+    try:
+        return LoadedParams(Params.model_validate(data), [], digest)
+    except ValidationError as exc:
+        findings = []
+        for e in exc.errors():
+            field_name = ".".join(str(p) for p in e["loc"]) or "(file)"
+            top = str(e["loc"][0]) if e["loc"] else ""
+            if e["type"] == "missing":
+                msg = f"required field “{field_name}” is missing"
+                code = "E-PARAMS-MISSING"
+            elif e["type"] == "extra_forbidden":
+                known = ", ".join(Params.model_fields)
+                msg = f"unknown field “{field_name}” (known fields: {known})"
+                code = "E-PARAMS-FIELD"
+            else:
+                got = e.get("input")
+                msg = f"field “{field_name}”: {e['msg']} (got {got!r})"
+                if field_name == "code" and isinstance(got, int):
+                    msg += "; quote the code (\"0105\") so that its leading zeros are kept"
+                code = "E-PARAMS-TYPE"
+            findings.append(err(code, msg, line=lines.get(top), values={"field": field_name}))
+        return LoadedParams(None, findings, digest)

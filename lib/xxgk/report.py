@@ -1,0 +1,79 @@
+"""One township-year, loaded, checked and computed: what the notebook and the renderer consume.
+
+:func:`build_report` never raises on bad input; problems are in :attr:`Report.findings`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import spec
+from .compute import Completed, complete
+from .findings import Finding, has_errors
+from .load import Figures, load_figures
+from .params import Params, load_params
+from .paths import Layout, check_township_name
+from .rules import Context, run_rules
+
+
+@dataclass
+class Report:
+    township: str
+    year: int
+    layout: Layout
+    version: str
+    figures: Figures | None = None
+    completed: Completed | None = None
+    params: Params | None = None
+    findings: list[Finding] = field(default_factory=list)
+    data_sha256: str | None = None
+    params_sha256: str | None = None
+
+    @property
+    def format(self) -> spec.Format:
+        return spec.get_format(self.version)
+
+    @property
+    def has_input_errors(self) -> bool:
+        return has_errors(self.findings)
+
+
+def build_report(root: Path | str, township: str, year: int) -> Report:
+    layout = Layout(Path(root))
+    bad_name = check_township_name(township)
+    if bad_name:
+        return Report(township, year, layout, spec.version_for_year(year), findings=[bad_name])
+
+    findings: list[Finding] = []
+    params_path = layout.params_file(township, year)
+    params = None
+    params_sha = None
+    if params_path.exists():
+        loaded_params = load_params(params_path, layout.display(params_path))
+        params, params_sha = loaded_params.params, loaded_params.sha256
+        findings.extend(loaded_params.findings)
+        if params is not None:
+            for name, expected in (("township", township), ("year", year)):
+                if getattr(params, name) != expected:
+                    findings.append(Finding(
+                        rule="E-PARAMS-MISMATCH", file=layout.display(params_path), values={"field": name},
+                        message=f"{name} is {getattr(params, name)!r} but the file is for {expected!r}",
+                    ))
+    else:
+        findings.append(Finding(
+            rule="W-NO-PARAMS", status="fail", severity="warning", file=layout.display(params_path),
+            message="no params file: the narrative sections will say the text was not provided",
+        ))
+
+    version = (params.format if params and params.format else None) or spec.version_for_year(year)
+    data_path = layout.data_file(township, year)
+    loaded = load_figures(data_path, version, layout.display(data_path))
+    findings.extend(loaded.findings)
+    report = Report(township, year, layout, version, loaded.figures, None, params, findings,
+                    loaded.sha256, params_sha)
+    if loaded.figures is not None and not has_errors(loaded.findings):
+        report.completed = complete(loaded.figures)
+        ctx = Context(loaded.figures, report.completed, layout.display(data_path))
+        report.findings.extend(run_rules(ctx))
+    return report
