@@ -1,0 +1,284 @@
+"""Narrative text from the params file: Markdown → safe HTML, with computed figures filled in.
+
+Markdown is rendered by markdown-it-py with raw HTML disabled, so ``<script>`` or an
+``onerror=`` attribute in a params file prints as visible text, and links with ``javascript:``
+(or other unsafe schemes) are not made links.  Images are never embedded (a report makes no
+network request when opened): an image reference prints as a visible marker.
+
+Placeholders
+------------
+Text may contain ``{{name}}`` (spaces inside the braces allowed); at render time the name is
+replaced by a figure from the tables (given or computed).  A figure that is blank prints
+``［数据缺失］`` — never 0; an unknown name prints as written, marked, and is reported by
+:func:`placeholder_findings` as an input problem (``E-PLACEHOLDER``).  Placeholders are filled
+in text, not inside link addresses.  The names are listed in :data:`PLACEHOLDERS`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Callable, Mapping
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from markupsafe import Markup
+
+from . import spec
+from .findings import Finding
+from .html_tags import el
+from .load import Key
+from .values import NA, Value, format_value, is_number
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .report import Report
+
+#: Params fields rendered as Markdown, in the order they appear in the report.
+FIELDS = ("preamble", "overview", "problems", "other", "contact")
+
+MISSING_MARK = "［数据缺失］"
+NA_MARK = "［不适用］"
+
+_PLACEHOLDER = re.compile(r"\{\{\s*(.*?)\s*\}\}", re.DOTALL)
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+# --- the placeholders -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Placeholder:
+    name: str
+    description: str
+    #: Format versions the name exists in (table 二 differs between them).
+    versions: tuple[str, ...]
+    resolve: Callable[["Report", Mapping[Key, Value]], object]
+
+
+def _figure(table: str, row: str, column: str) -> Callable[["Report", Mapping[Key, Value]], object]:
+    def get(report: "Report", values: Mapping[Key, Value]) -> object:
+        value = values.get((table, row, column))
+        if not is_number(value):
+            return value
+        kind = report.format.table(table).cell(row, column).kind
+        return format_value(value, kind)
+    return get
+
+
+def _t3(row: str) -> Callable:
+    return _figure(spec.TABLE_3, row, spec.TOTAL)
+
+
+def _lawsuits(report: "Report", values: Mapping[Key, Value]) -> object:
+    parts = [values.get((spec.TABLE_4, r, spec.TOTAL)) for r in (spec.SUED_DIRECTLY, spec.SUED_AFTER_REVIEW)]
+    if any(p is None for p in parts):
+        return None
+    if any(p is NA for p in parts):
+        return NA
+    return format_value(sum(parts, Decimal(0)))
+
+
+def _granted_share(report: "Report", values: Mapping[Key, Value]) -> object:
+    granted = values.get((spec.TABLE_3, spec.GRANTED, spec.TOTAL))
+    total = values.get((spec.TABLE_3, spec.RESULTS_TOTAL, spec.TOTAL))
+    if granted is None or total is None:
+        return None
+    if not (is_number(granted) and is_number(total)) or total == 0:
+        return NA  # no results: a share of nothing is not a figure
+    share = (Decimal(granted) * 100 / Decimal(total)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return f"{share:f}%"
+
+
+_BOTH = spec.VERSIONS
+_V19, _V21 = (spec.V2019,), (spec.V2021,)
+
+
+def _t2(label_2019: tuple[str, str] | None, label_2021: tuple[str, str] | None):
+    """A table 二 figure whose labels differ between the versions."""
+    def get(report: "Report", values: Mapping[Key, Value]) -> object:
+        labels = label_2019 if report.version == spec.V2019 else label_2021
+        assert labels is not None
+        return _figure(spec.TABLE_2, *labels)(report, values)
+    versions = tuple(v for v, lab in ((spec.V2019, label_2019), (spec.V2021, label_2021)) if lab)
+    return versions, get
+
+
+def _placeholders() -> dict[str, Placeholder]:
+    items: list[Placeholder] = [
+        Placeholder("year", "reporting year, e.g. 2020", _BOTH, lambda r, v: str(r.year)),
+        Placeholder("township", "乡/镇/街道 name", _BOTH, lambda r, v: r.township),
+        Placeholder("body", "publishing body (params: body)", _BOTH, lambda r, v: r.params.body if r.params else None),
+        Placeholder("new_applications", f"表三 {spec.NEW} · 总计", _BOTH, _t3(spec.NEW)),
+        Placeholder("carried_in", f"表三 {spec.CARRIED_IN} · 总计", _BOTH, _t3(spec.CARRIED_IN)),
+        Placeholder("results_total", f"表三 {spec.RESULTS_TOTAL} · 总计", _BOTH, _t3(spec.RESULTS_TOTAL)),
+        Placeholder("granted", f"表三 {spec.GRANTED} · 总计", _BOTH, _t3(spec.GRANTED)),
+        Placeholder("granted_share", f"{spec.GRANTED} as a percentage of {spec.RESULTS_TOTAL} (总计 column), "
+                    "one decimal, with the % sign (e.g. 37.5%)", _BOTH, _granted_share),
+        Placeholder("partial", "表三 （二）部分公开 · 总计", _BOTH, _t3(spec.PARTIAL)),
+        Placeholder("carried_out", f"表三 {spec.CARRIED_OUT} · 总计", _BOTH, _t3(spec.CARRIED_OUT)),
+        Placeholder("reviews", f"表四 {spec.REVIEW} · 总计", _BOTH, _figure(spec.TABLE_4, spec.REVIEW, spec.TOTAL)),
+        Placeholder("lawsuits", f"表四 {spec.SUED_DIRECTLY} 总计 + {spec.SUED_AFTER_REVIEW} 总计", _BOTH, _lawsuits),
+    ]
+    t2 = {
+        "t2_regulations_new": ("表二 规章 · 本年新制作数量 (2019) / 本年制发件数 (2021)",
+                            ("规章", "本年新制作数量"), ("规章", "本年制发件数")),
+        "t2_regulations_total": ("表二 规章 · 对外公开总数量 (2019) / 现行有效件数 (2021)",
+                              ("规章", "对外公开总数量"), ("规章", "现行有效件数")),
+        "t2_normative_new": ("表二 规范性文件 · 本年新制作数量 (2019) / 行政规范性文件 · 本年制发件数 (2021)",
+                          ("规范性文件", "本年新制作数量"), ("行政规范性文件", "本年制发件数")),
+        "t2_normative_total": ("表二 规范性文件 · 对外公开总数量 (2019) / 行政规范性文件 · 现行有效件数 (2021)",
+                            ("规范性文件", "对外公开总数量"), ("行政规范性文件", "现行有效件数")),
+        "t2_licences": ("表二 行政许可 · 处理决定数量 (2019) / 本年处理决定数量 (2021)",
+                     ("行政许可", "处理决定数量"), ("行政许可", "本年处理决定数量")),
+        "t2_penalties": ("表二 行政处罚 · 处理决定数量 (2019) / 本年处理决定数量 (2021)",
+                      ("行政处罚", "处理决定数量"), ("行政处罚", "本年处理决定数量")),
+        "t2_coercions": ("表二 行政强制 · 处理决定数量 (2019) / 本年处理决定数量 (2021)",
+                      ("行政强制", "处理决定数量"), ("行政强制", "本年处理决定数量")),
+        "t2_procurement_items": ("表二 政府集中采购 · 采购项目数量 (2019 only)", ("政府集中采购", "采购项目数量"), None),
+        "t2_procurement_amount": ("表二 政府集中采购 · 采购总金额, in 万元, without the unit (2019 only)",
+                               ("政府集中采购", "采购总金额"), None),
+        "t2_fees": ("表二 行政事业性收费 · 本年收费金额（单位：万元）, without the unit (2021 only)",
+                 None, ("行政事业性收费", "本年收费金额（单位：万元）")),
+    }
+    for name, (desc, l19, l21) in t2.items():
+        versions, get = _t2(l19, l21)
+        items.append(Placeholder(name, desc, versions, get))
+    return {p.name: p for p in items}
+
+
+#: Every placeholder name, with what it stands for.
+PLACEHOLDERS: dict[str, Placeholder] = _placeholders()
+
+
+def _values(report: "Report") -> Mapping[Key, Value]:
+    if report.completed is not None:
+        return report.completed.values
+    if report.figures is not None:
+        return report.figures.values
+    return {}
+
+
+def placeholder_values(report: "Report") -> dict[str, object]:
+    """Every placeholder available in the report's format: printed text, None (blank) or NA."""
+    values = _values(report)
+    return {name: p.resolve(report, values) for name, p in PLACEHOLDERS.items() if report.version in p.versions}
+
+
+# --- Markdown ---------------------------------------------------------------------------------
+
+
+def _image(self, tokens, idx, options, env) -> str:
+    # Embedding would make the page fetch the address when opened; show that an image was meant.
+    token = tokens[idx]
+    alt = self.renderInlineAsText(token.children or [], options, env)
+    return str(el("span", f"［图片：{alt}］", class_="image-ref", title=token.attrGet("src") or None))
+
+
+def _softbreak(self, tokens, idx, options, env) -> str:
+    # A line break inside a Chinese paragraph would print as a stray space between characters.
+    before = tokens[idx - 1].content[-1:] if idx > 0 else ""
+    after = tokens[idx + 1].content[:1] if idx + 1 < len(tokens) else ""
+    return "" if _CJK.match(before) and _CJK.match(after) else "\n"
+
+
+def _markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "xhtmlOut": False})
+    md.add_render_rule("image", _image)
+    md.add_render_rule("softbreak", _softbreak)
+    return md
+
+
+_MD = _markdown()
+
+
+def _fill_tokens(children: list[Token], fill: Callable[[str], Markup]) -> list[Token]:
+    out: list[Token] = []
+    for tok in children:
+        if tok.type != "text" or "{{" not in tok.content:
+            out.append(tok)
+            continue
+        pos = 0
+        for m in _PLACEHOLDER.finditer(tok.content):
+            if m.start() > pos:
+                out.append(Token("text", "", 0, content=tok.content[pos:m.start()]))
+            # html_inline is printed as is; fill() builds it from escaped text only.
+            out.append(Token("html_inline", "", 0, content=str(fill(m.group(1)))))
+            pos = m.end()
+        if pos < len(tok.content):
+            out.append(Token("text", "", 0, content=tok.content[pos:]))
+    return out
+
+
+def render_markdown(text: str, fill: Callable[[str], Markup] | None = None) -> str:
+    """Markdown to HTML with raw HTML disabled; ``{{name}}`` replaced by ``fill(name)`` if given."""
+    tokens = _MD.parse(text)
+    if fill is not None:
+        for tok in tokens:
+            if tok.type == "inline" and tok.children:
+                tok.children = _fill_tokens(tok.children, fill)
+    return _MD.renderer.render(tokens, _MD.options, {})
+
+
+def _filler(report: "Report") -> Callable[[str], Markup]:
+    available = placeholder_values(report)
+
+    def fill(name: str) -> Markup:
+        if name not in available:
+            return el("span", "{{" + name + "}}", class_="fill unknown", title="未知占位符（见数据核验）")
+        value = available[name]
+        if value is None:
+            return el("span", MISSING_MARK, class_="fill missing", title=f"数据缺失：{{{{{name}}}}}")
+        if value is NA:
+            return el("span", NA_MARK, class_="fill na", title=f"不适用：{{{{{name}}}}}")
+        return el("span", str(value), class_="fill", data_placeholder=name)
+    return fill
+
+
+def render_field(report: "Report", field: str) -> str | None:
+    """A params narrative field as HTML with its placeholders filled; None when not provided."""
+    text = getattr(report.params, field, None) if report.params is not None else None
+    if text is None or not text.strip():
+        return None
+    return render_markdown(text, _filler(report))
+
+
+# --- placeholder problems, for the check step -------------------------------------------------
+
+
+def _field_lines(report: "Report") -> dict[str, int]:
+    from .params import _key_lines
+
+    path = report.layout.params_file(report.township, report.year)
+    try:
+        return _key_lines(path.read_bytes().decode("utf-8-sig"))
+    except (OSError, UnicodeDecodeError):
+        return {}
+
+
+def placeholder_findings(report: "Report") -> list[Finding]:
+    """Unknown placeholders (error ``E-PLACEHOLDER``) and placeholders whose figure is blank
+    (warning ``W-PLACEHOLDER-BLANK``) in the report's narrative fields."""
+    if report.params is None:
+        return []
+    available = placeholder_values(report)
+    path = report.layout.params_file(report.township, report.year)
+    file = report.layout.display(path)
+    lines: dict[str, int] | None = None
+    out: list[Finding] = []
+    for field in FIELDS:
+        text = getattr(report.params, field, None) or ""
+        for m in _PLACEHOLDER.finditer(text):
+            name = m.group(1)
+            if lines is None:
+                lines = _field_lines(report)
+            where = dict(file=file, line=lines.get(field), values={"field": field, "placeholder": name})
+            if name not in available:
+                other = [v for v in PLACEHOLDERS[name].versions] if name in PLACEHOLDERS else []
+                why = (f"it exists only in the {'/'.join(other)} format, this report uses {report.version}"
+                       if other else "known: " + ", ".join(n for n in PLACEHOLDERS if report.version in PLACEHOLDERS[n].versions))
+                out.append(Finding(rule="E-PLACEHOLDER", severity="error",
+                                   message=f"unknown placeholder {{{{{name}}}}} in “{field}”; {why}", **where))
+            elif available[name] is None:
+                out.append(Finding(rule="W-PLACEHOLDER-BLANK", severity="warning",
+                                   message=f"placeholder {{{{{name}}}}} in “{field}” stands for a blank figure; "
+                                           f"it prints {MISSING_MARK}", **where))
+    return out
