@@ -9,13 +9,17 @@ figures, or ``not_assessable`` naming the blank inputs.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from decimal import Decimal
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from . import spec
 from .compute import Completed, Total, case_totals, results_totals, row_totals, sum_of
 from .findings import Finding, Severity
 from .load import Figures, Key
-from .values import Value, format_value, is_number
+from .values import NA, Value, format_value, is_number
+
+if TYPE_CHECKING:  # params imports pydantic; rules only need the type
+    from .params import Params
 
 #: Where a rule comes from, printed next to it in the review panel.
 ORIGINS = {
@@ -30,6 +34,13 @@ class Context:
     figures: Figures
     completed: Completed
     file: str | None = None
+    #: The report's params, for rules that read the narrative or the body's name (R11, P1, P2).
+    params: "Params | None" = None
+    #: The params file as the analyst knows it, and its text, so R11 can point at a line.
+    params_file: str | None = None
+    params_text: str | None = None
+    #: The township name of the data file, used when there is no params file.
+    township: str | None = None
 
 
 @dataclass(frozen=True)
@@ -68,13 +79,30 @@ def _label(key: Key) -> str:
     return f"{row}·{column}" if row else column
 
 
+def table_2_part(version: str, caption: str) -> spec.Part:
+    """The block of table 二 for one 第二十条 item."""
+    return next(p for p in spec.get_format(version).table(spec.TABLE_2).parts if p.caption == caption)
+
+
+def item_1(version: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Rows (规章, then 规范性文件 or 行政规范性文件) and columns of 第二十条第（一）项."""
+    part = table_2_part(version, spec.ITEM_1)
+    return tuple(n.label for n in part.row_leaves()), tuple(n.label for n in part.column_leaves())
+
+
 def _blank(values: dict[Key, Value], keys: tuple[Key, ...]) -> list[Key]:
     return [k for k in keys if not is_number(values.get(k))]
 
 
+def _line_of(ctx: Context, cells) -> int | None:
+    lines = [ctx.figures.lines[k] for k in cells if k in ctx.figures.lines]
+    return min(lines) if lines else None
+
+
 def _result(r: Rule, ctx: Context, *, left: tuple[Key, ...], right: tuple[Key, ...],
-            values: dict[Key, Value], where: dict, describe: str) -> Finding:
-    """Compare Σleft with Σright; blank or n/a inputs make the instance not assessable."""
+            values: dict[Key, Value], where: dict, describe: str, at_most: bool = False) -> Finding:
+    """Compare Σleft with Σright (equal, or ≤ with ``at_most``); blank or n/a inputs make the
+    instance not assessable."""
     cells = tuple(dict.fromkeys((*left, *right)))
     missing = _blank(values, cells)
     base = dict(rule=r.id, file=ctx.file, cells=cells, **where)
@@ -84,13 +112,15 @@ def _result(r: Rule, ctx: Context, *, left: tuple[Key, ...], right: tuple[Key, .
                        message=f"{describe}: not assessable, blank: {names}",
                        values={"blank": [list(k) for k in missing]}, **base)
     lhs, rhs = sum_of(values[k] for k in left), sum_of(values[k] for k in right)
-    if lhs == rhs:
-        return Finding(status="pass", severity="note", message=f"{describe}: {format_value(lhs)} = {format_value(rhs)}",
+    holds = lhs <= rhs if at_most else lhs == rhs
+    if holds:
+        sign = "≤" if at_most and lhs != rhs else "="
+        return Finding(status="pass", severity="note", message=f"{describe}: {format_value(lhs)} {sign} {format_value(rhs)}",
                        values={"left": lhs, "right": rhs}, **base)
-    lines = [ctx.figures.lines[k] for k in cells if k in ctx.figures.lines]
+    sign = ">" if at_most else "≠"
     return Finding(status="fail", severity=r.severity,
-                   message=f"{describe}: {format_value(lhs)} ≠ {format_value(rhs)} (difference {format_value(lhs - rhs)})",
-                   line=min(lines) if lines else None,
+                   message=f"{describe}: {format_value(lhs)} {sign} {format_value(rhs)} (difference {format_value(lhs - rhs)})",
+                   line=_line_of(ctx, cells),
                    values={"left": lhs, "right": rhs}, **base)
 
 
@@ -136,3 +166,94 @@ def _r3(ctx: Context) -> Iterator[Finding]:
       "implied")
 def _r6(ctx: Context) -> Iterator[Finding]:
     yield from _total_rule(REGISTRY["R6"], ctx, case_totals(), given_only=True)
+
+
+# R7 reads the figures as given.  The loader already refuses text, negative and fractional
+# counts in a CSV (E-NOT-NUMBER, E-NEGATIVE, E-FRACTION), so on loaded data what R7 can still
+# catch is what the loader lets through on purpose: "/" (n/a) in tables 三 and 四, where every
+# cell counts applications or cases, and negative money.  It also guards figures that reach the
+# rules by another road than the CSV loader (the notebook, generated demo data).
+_COUNTS_ONLY = (spec.TABLE_3, spec.TABLE_4)
+_KIND_WORDS = {
+    spec.Kind.COUNT: "a non-negative whole number",
+    spec.Kind.SIGNED: "a whole number (may be negative)",
+    spec.Kind.MONEY: "a non-negative amount",
+}
+
+
+def _kind_problem(cell: spec.Cell, value: Value) -> str | None:
+    if value is None:
+        return None
+    if value is NA:
+        if cell.table in _COUNTS_ONLY:
+            return "“/” (not applicable) where the format counts applications or cases; write 0 if there were none"
+        return None
+    if not isinstance(value, Decimal) or not value.is_finite():
+        return f"“{value}” is not a number"
+    if cell.kind is spec.Kind.MONEY:
+        return f"{value} is a negative amount" if value < 0 else None
+    if value != value.to_integral_value():
+        return f"{value} is not a whole number"
+    if cell.kind is spec.Kind.COUNT and value < 0:
+        return f"{value} is a negative count"
+    return None
+
+
+@rule("R7", "数值类型 (kinds of number)",
+      "every cell of tables 三 and 四 and every count of table 二 is a non-negative whole number; "
+      "本年增/减 is a whole number that may be negative; 采购总金额 and 本年收费金额 are non-negative amounts",
+      "implied")
+def _r7(ctx: Context) -> Iterator[Finding]:
+    r = REGISTRY["R7"]
+    values = ctx.figures.values
+    for table in spec.get_format(ctx.figures.version).tables:
+        bad: list[tuple[spec.Cell, str]] = []
+        blank = 0
+        for cell in table.cells:
+            value = values.get(cell.key)
+            if value is None:
+                blank += 1
+                continue
+            problem = _kind_problem(cell, value)
+            if problem:
+                bad.append((cell, problem))
+        checked = len(table.cells) - blank
+        base = dict(rule=r.id, file=ctx.file, table=table.id)
+        counts = {"checked": checked, "blank": blank}
+        if bad:
+            only = bad[0][0] if len(bad) == 1 else None
+            keys = tuple(c.key for c, _ in bad)
+            detail = "; ".join(f"{_label(c.key)}: {p}" for c, p in bad)
+            yield Finding(status="fail", severity=r.severity, line=_line_of(ctx, keys), cells=keys,
+                          row=only and only.row, column=only and only.column,
+                          message=f"表{table.id}: {len(bad)} of {checked} figures are not the kind of number the cell holds: {detail}",
+                          values={**counts, "problems": [{"row": c.row, "column": c.column, "value": values.get(c.key), "problem": p} for c, p in bad]},
+                          **base)
+        elif checked == 0:
+            yield Finding(status="not_assessable", severity="note", message=f"表{table.id}: not assessable, every cell is blank",
+                          values={**counts, "blank": [list(c.key) for c in table.cells]}, **base)
+        else:
+            tail = f" ({blank} blank, not checked)" if blank else ""
+            yield Finding(status="pass", severity="note", values=counts,
+                          message=f"表{table.id}: all {checked} figures are the kind of number their cell holds{tail}", **base)
+
+
+@rule("R10", "本年新公开数量不超过对外公开总数量 (2019 format, within one year)",
+      "本年新公开数量 ≤ 对外公开总数量, for 规章 and for 规范性文件 (table 二, 第二十条第（一）项)",
+      "implied")
+def _r10(ctx: Context) -> Iterator[Finding]:
+    # The cross-year half of R10 needs the previous year's report; it is not checked here.
+    if ctx.figures.version != spec.V2019:
+        return
+    r = REGISTRY["R10"]
+    rows, (_made, published, total) = item_1(ctx.figures.version)
+    for row in rows:
+        new, all_ = (spec.TABLE_2, row, published), (spec.TABLE_2, row, total)
+        yield _result(r, ctx, left=(new,), right=(all_,), values=ctx.figures.values, at_most=True,
+                      where={"table": spec.TABLE_2, "row": row}, describe=f"{row}: {published} ≤ {total}")
+
+
+# Plausibility notes and the narrative check live in their own modules; importing them here
+# registers them after the consistency rules, in the order the review lists them.
+from . import plausibility  # noqa: E402,F401,I001  (P1, P2)
+from . import narrative_check  # noqa: E402,F401  (R11)
