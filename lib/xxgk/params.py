@@ -49,17 +49,22 @@ class LoadedParams:
     params: Params | None
     findings: list[Finding]
     sha256: str | None = None
+    #: The decoded file, so a check can point at the line of a phrase in the narrative.
+    text: str | None = None
 
 
-def _key_lines(text: str) -> dict[str, int]:
-    """Line of each top-level key, so a message can point at it."""
+def _key_nodes(text: str) -> dict[str, tuple[int, str | None]]:
+    """Line of each top-level key, so a message can point at it, and its value as written."""
     try:
         node = yaml.compose(text)
     except yaml.YAMLError:
         return {}
     if not isinstance(node, yaml.MappingNode):
         return {}
-    return {k.value: k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+    return {
+        k.value: (k.start_mark.line + 1, v.value if isinstance(v, yaml.ScalarNode) else None)
+        for k, v in node.value if isinstance(k, yaml.ScalarNode)
+    }
 
 
 def load_params(path: Path, display_name: str | None = None) -> LoadedParams:
@@ -86,9 +91,9 @@ def load_params(path: Path, display_name: str | None = None) -> LoadedParams:
         return LoadedParams(None, [err("E-PARAMS-YAML", f"not valid YAML: {problem}", line=line)], digest)
     if not isinstance(data, dict):
         return LoadedParams(None, [err("E-PARAMS-YAML", "the params file must be a mapping of field: value")], digest)
-    lines = _key_lines(text)
+    nodes = _key_nodes(text)
     try:
-        return LoadedParams(Params.model_validate(data), [], digest)
+        return LoadedParams(Params.model_validate(data), [], digest, text)
     except ValidationError as exc:
         findings = []
         for e in exc.errors():
@@ -103,9 +108,12 @@ def load_params(path: Path, display_name: str | None = None) -> LoadedParams:
                 code = "E-PARAMS-FIELD"
             else:
                 got = e.get("input")
+                written = nodes.get(top, (None, None))[1]
                 msg = f"field “{field_name}”: {e['msg']} (got {got!r})"
                 if field_name == "code" and isinstance(got, int):
-                    msg += "; quote the code (\"0105\") so that its leading zeros are kept"
+                    # YAML 1.1 reads 0105 as the octal number 69, and 0109 as 109 in other readers.
+                    msg = (f"field “code”: YAML reads the unquoted {written or got} as the number {got}, losing its "
+                           f"leading zeros; write it in quotes: code: \"{written or got}\"")
                 code = "E-PARAMS-TYPE"
-            findings.append(err(code, msg, line=lines.get(top), values={"field": field_name}))
-        return LoadedParams(None, findings, digest)
+            findings.append(err(code, msg, line=nodes.get(top, (None,))[0], values={"field": field_name}))
+        return LoadedParams(None, findings, digest, text)

@@ -49,9 +49,10 @@ def build_report(root: Path | str, township: str, year: int) -> Report:
     params_path = layout.params_file(township, year)
     params = None
     params_sha = None
+    params_text = None
     if params_path.exists():
         loaded_params = load_params(params_path, layout.display(params_path))
-        params, params_sha = loaded_params.params, loaded_params.sha256
+        params, params_sha, params_text = loaded_params.params, loaded_params.sha256, loaded_params.text
         findings.extend(loaded_params.findings)
         if params is not None:
             for name, expected in (("township", township), ("year", year)):
@@ -74,6 +75,7 @@ def build_report(root: Path | str, township: str, year: int) -> Report:
                     loaded.sha256, params_sha)
     if loaded.figures is not None and not has_errors(loaded.findings):
         report.completed = complete(loaded.figures)
-        ctx = Context(loaded.figures, report.completed, layout.display(data_path))
+        ctx = Context(loaded.figures, report.completed, layout.display(data_path), params=params,
+                      params_file=layout.display(params_path), params_text=params_text, township=township)
         report.findings.extend(run_rules(ctx))
     return report
