@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Callable, Mapping
 
+import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup
@@ -190,31 +191,62 @@ def _markdown() -> MarkdownIt:
 _MD = _markdown()
 
 
-def _fill_tokens(children: list[Token], fill: Callable[[str], Markup]) -> list[Token]:
+# Placeholders are swapped for private-use sentinels before parsing: braces are punctuation to
+# CommonMark and would stop "**{{granted}}**" between Chinese characters from being emphasis.
+_SENTINEL = re.compile("\ue000(\\d+)\ue001")
+_SENTINEL_IN_URL = re.compile("%EE%80%80(\\d+)%EE%80%81")
+
+
+def _fill_tokens(children: list[Token], names: list[str], fill: Callable[[str], Markup]) -> list[Token]:
     out: list[Token] = []
     for tok in children:
-        if tok.type != "text" or "{{" not in tok.content:
+        if tok.type != "text" or "\ue000" not in tok.content:
             out.append(tok)
             continue
         pos = 0
-        for m in _PLACEHOLDER.finditer(tok.content):
+        for m in _SENTINEL.finditer(tok.content):
             if m.start() > pos:
                 out.append(Token("text", "", 0, content=tok.content[pos:m.start()]))
             # html_inline is printed as is; fill() builds it from escaped text only.
-            out.append(Token("html_inline", "", 0, content=str(fill(m.group(1)))))
+            out.append(Token("html_inline", "", 0, content=str(fill(names[int(m.group(1))]))))
             pos = m.end()
         if pos < len(tok.content):
             out.append(Token("text", "", 0, content=tok.content[pos:]))
     return out
 
 
+def _walk(tokens: list[Token]):
+    for tok in tokens:
+        yield tok
+        if tok.children:
+            yield from _walk(tok.children)
+
+
 def render_markdown(text: str, fill: Callable[[str], Markup] | None = None) -> str:
-    """Markdown to HTML with raw HTML disabled; ``{{name}}`` replaced by ``fill(name)`` if given."""
-    tokens = _MD.parse(text)
-    if fill is not None:
-        for tok in tokens:
-            if tok.type == "inline" and tok.children:
-                tok.children = _fill_tokens(tok.children, fill)
+    """Markdown to HTML with raw HTML disabled; ``{{name}}`` in text replaced by ``fill(name)``
+    if given (inside code or a link address it stays as written)."""
+    if fill is None:
+        return _MD.render(text)
+    names: list[str] = []
+
+    def mark(m: re.Match) -> str:
+        names.append(m.group(1))
+        return f"\ue000{len(names) - 1}\ue001"
+
+    text = text.replace("\ue000", "").replace("\ue001", "")
+    tokens = _MD.parse(_PLACEHOLDER.sub(mark, text))
+    for tok in tokens:
+        if tok.type == "inline" and tok.children:
+            tok.children = _fill_tokens(tok.children, names, fill)
+
+    def literal(m: re.Match) -> str:
+        return "{{" + names[int(m.group(1))] + "}}"
+
+    for tok in _walk(tokens):
+        tok.content = _SENTINEL.sub(literal, tok.content)
+        for key, value in tok.attrs.items():
+            if isinstance(value, str):
+                tok.attrs[key] = _SENTINEL_IN_URL.sub(literal, _SENTINEL.sub(literal, value))
     return _MD.renderer.render(tokens, _MD.options, {})
 
 
@@ -245,13 +277,15 @@ def render_field(report: "Report", field: str) -> str | None:
 
 
 def _field_lines(report: "Report") -> dict[str, int]:
-    from .params import _key_lines
-
+    """Line of each top-level key of the params file, so a finding can point at its field."""
     path = report.layout.params_file(report.township, report.year)
     try:
-        return _key_lines(path.read_bytes().decode("utf-8-sig"))
-    except (OSError, UnicodeDecodeError):
+        node = yaml.compose(path.read_bytes().decode("utf-8-sig"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return {}
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {k.value: k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
 
 
 def placeholder_findings(report: "Report") -> list[Finding]:
