@@ -364,6 +364,17 @@ def test_inputs_never_become_markup(tmp_path):
     assert "<script>alert('note')</script>" in body
 
 
+def test_unreadable_data_still_renders_a_review_page(tmp_path):
+    make_report(tmp_path)
+    (tmp_path / "data/2020/测试乡.csv").write_bytes(b"")
+    report = build_report(tmp_path, "测试乡", 2020)
+    assert report.has_input_errors
+    doc = parse(report_html(report, template_sha256=TEMPLATE_SHA))
+    assert all(text(c) == "" and "blank" in c.classes for c in doc.xpath("//td[@data-table]"))
+    assert doc.xpath("//section[@data-rule='E-EMPTY']//li[contains(@class,'error')]")
+    assert "错误 1" in text(doc.xpath("//*[@id='banner']")[0])
+
+
 # --- missing narrative -----------------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ for the page ``<head>``.  Every string from an input file is escaped on the way 
 
 from __future__ import annotations
 
+import datetime as dt
 from importlib import resources
 from typing import TYPE_CHECKING
 
@@ -24,8 +25,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .report import Report
 
 __all__ = [
-    "banner", "provenance_footer", "report_css", "report_html", "review_panel", "section", "signature_block",
-    "table_html", "title_block",
+    "banner", "chinese_date", "provenance_footer", "report_css", "report_html", "review_panel", "section",
+    "signature_block", "table_html", "title", "title_block",
 ]
 
 NOT_PROVIDED = "【未提供】"
@@ -41,7 +42,8 @@ def report_css() -> str:
     return resources.files("xxgk").joinpath("assets/report.css").read_text(encoding="utf-8")
 
 
-def chinese_date(d) -> str:
+def chinese_date(d: dt.date) -> str:
+    """2021年1月26日, as a signature is dated (no leading zeros)."""
     return f"{d.year}年{d.month}月{d.day}日"
 
 
@@ -65,6 +67,7 @@ def _wrap(tag: str, *content: object, cls: str, **kw) -> str:
 
 
 def title(report: "Report") -> str:
+    """The params' title, else “<township><year>年政府信息公开工作年度报告”."""
     if report.params is not None and report.params.title:
         return report.params.title
     return f"{report.township}{report.year}年政府信息公开工作年度报告"
