@@ -151,7 +151,6 @@ def test_every_figure_sits_under_its_header_and_beside_its_label(seed_doc):
         for group in groups:
             rows = [tr for g in group for tr in g.xpath("./tr")]
             placed = expand(rows)
-            positions = {id(v): k for k, v in placed.items()}
             head_rows = [i for i, tr in enumerate(rows) if not tr.xpath("./td[contains(@class,'fig')]")]
             last_head = max(head_rows)
             for cell in table.xpath(".//td[@data-column]"):
@@ -163,7 +162,6 @@ def test_every_figure_sits_under_its_header_and_beside_its_label(seed_doc):
                 head_texts = {text(placed[(h, c)]) for h in head_rows}
                 assert cell.get("data-row") in row_texts | head_texts
                 checked += 1
-            del positions
     assert checked == 22 + 161 + 15
 
 
