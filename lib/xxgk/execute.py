@@ -1,0 +1,179 @@
+"""Run the notebook template with papermill, then scrub it so that its bytes depend only on its inputs.
+
+Engines go through papermill's own registry (:func:`register_engine`): ``kernel`` is papermill's
+nbclient engine (a fresh Jupyter kernel per report); a faster engine can be registered under another
+name as long as its executed notebook, once scrubbed, is the same.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+import nbformat
+import papermill
+from papermill.engines import NBClientEngine, papermill_engines
+from papermill.exceptions import PapermillExecutionError
+from traitlets.config import Config
+
+KERNEL_NAME = "python3"
+#: Kernel command-line options: no IPython history database (parallel kernels would contend for
+#: its SQLite lock, and a report has no history worth keeping); only critical kernel log lines,
+#: so that the kernel's shutdown chatter does not reach the analyst's terminal.
+KERNEL_ARGUMENTS = ("--HistoryManager.enabled=False", "--IPKernelApp.log_level=CRITICAL")
+
+
+@contextmanager
+def _client_config() -> Iterator[Config]:
+    """nbclient configuration for one execution.
+
+    On POSIX the kernel talks over Unix sockets in a private temporary folder rather than TCP:
+    no ports to race for when kernels start in parallel, nothing listening on the network, and
+    no socket files in the kernel's working directory (the output folder).  The kernel is stopped
+    at once after the last cell: it has nothing to save, and the graceful path waits ~0.4 s.
+    """
+    config = Config({"NotebookClient": {"shutdown_kernel": "immediate", "extra_arguments": list(KERNEL_ARGUMENTS)}})
+    if os.name != "posix":
+        yield config
+        return
+    sockets = tempfile.mkdtemp(prefix="xxgk-kernel-")
+    try:
+        config.merge(Config({"KernelManager": {"transport": "ipc", "ip": os.path.join(sockets, "k")}}))
+        yield config
+    finally:
+        shutil.rmtree(sockets, ignore_errors=True)
+_PREFIX = "xxgk-"
+ENGINES: dict[str, str] = {}
+
+#: Papermill bookkeeping that records when, not what.
+_TIMES = ("start_time", "end_time", "duration")
+
+
+def register_engine(name: str, engine: type) -> None:
+    """Make a papermill :class:`~papermill.engines.Engine` subclass available as ``engine=name``."""
+    papermill_engines.register(_PREFIX + name, engine)
+    ENGINES[name] = _PREFIX + name
+
+
+class _KeepNotebook:
+    """Engine mixin: hands the notebook being executed to a sink, also when a cell fails.
+
+    papermill raises on a failed cell without returning the notebook (and we give it no output
+    path to save to), but the failed notebook is what an analyst needs to see."""
+
+    @classmethod
+    def execute_notebook(cls, nb, kernel_name, xxgk_sink: list | None = None, **kwargs):
+        if xxgk_sink is not None:
+            xxgk_sink.append(nb)
+        return super().execute_notebook(nb, kernel_name, **kwargs)
+
+
+class KernelEngine(_KeepNotebook, NBClientEngine):
+    """papermill's nbclient engine: a fresh kernel for each report."""
+
+
+register_engine("kernel", KernelEngine)
+
+
+class ExecutionFailed(Exception):
+    """The notebook could not be run to the end. ``notebook`` is the (scrubbed) notebook as far as
+    it got, with papermill's markers at the failing cell, or None if it never started."""
+
+    def __init__(self, message: str, notebook: nbformat.NotebookNode | None = None,
+                 cell_index: int | None = None, kernel_started: bool = True):
+        super().__init__(message)
+        self.notebook = notebook
+        self.cell_index = cell_index
+        self.kernel_started = kernel_started
+
+
+@dataclass(frozen=True)
+class Labels:
+    """What the executed notebook records as its input and output paths (stable, not absolute)."""
+
+    input_path: str
+    output_path: str
+
+
+def execute(template: nbformat.NotebookNode, parameters: dict[str, Any], *, cwd: Path | str,
+            labels: Labels, engine: str = "kernel", start_timeout: int = 60,
+            execution_timeout: int | None = 600) -> nbformat.NotebookNode:
+    """The template executed with ``parameters`` (typed: str, int, bool) in ``cwd``, scrubbed.
+
+    Raises :class:`ExecutionFailed` when a cell raises, the kernel dies or does not start.
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; known: {', '.join(sorted(ENGINES))}")
+    template_ids = [c.get("id") for c in template.cells]
+    sink: list[nbformat.NotebookNode] = []
+    logging.getLogger("papermill").setLevel(logging.WARNING)
+    try:
+        with _client_config() as config:
+            nb = papermill.execute_notebook(
+                # A copy: papermill parameterises and executes the notebook it is given in place.
+                nbformat.from_dict(template), None, parameters=parameters, engine_name=ENGINES[engine],
+                kernel_name=KERNEL_NAME, cwd=str(cwd), progress_bar=False, log_output=False,
+                request_save_on_cell_execute=False, start_timeout=start_timeout,
+                execution_timeout=execution_timeout, record_timing=False, xxgk_sink=sink, config=config,
+            )
+    except PapermillExecutionError as e:
+        nb = scrub(sink[-1], template_ids, labels) if sink else None
+        raise ExecutionFailed(f"cell {e.cell_index + 1} raised {e.ename}: {_first_line(e.evalue)}",
+                              nb, e.cell_index) from e
+    except Exception as e:  # kernel that dies or never starts, timeouts: nbclient raises several kinds
+        nb = scrub(sink[-1], template_ids, labels) if sink else None
+        started = nb is not None and any(c.get("execution_count") for c in nb.cells)
+        raise ExecutionFailed(f"{type(e).__name__}: {_first_line(str(e)) or 'kernel failure'}",
+                              nb, kernel_started=started) from e
+    return scrub(nb, template_ids, labels)
+
+
+def _first_line(text: str) -> str:
+    return next((line.strip() for line in str(text).splitlines() if line.strip()), "")
+
+
+def scrub(nb: nbformat.NotebookNode, template_ids: list[str | None], labels: Labels) -> nbformat.NotebookNode:
+    """Remove what varies between runs of the same inputs, in place.
+
+    - papermill's start/end times and durations (notebook and cells), and the paths it was run
+      from (replaced by ``labels``);
+    - nbclient's per-cell ``execution`` timestamps (also switched off with ``record_timing``);
+    - random cell ids of cells papermill adds (injected parameters, error markers): derived from
+      their tag or position instead; the template's own ids are kept.
+    """
+    pm = nb.metadata.setdefault("papermill", {})
+    for key in _TIMES:
+        pm.pop(key, None)
+    pm["input_path"] = labels.input_path
+    pm["output_path"] = labels.output_path
+    known = {i for i in template_ids if i}
+    used: set[str] = set()
+    for index, cell in enumerate(nb.cells):
+        cell_pm = cell.metadata.get("papermill")
+        if cell_pm is not None:
+            for key in _TIMES:
+                cell_pm.pop(key, None)
+        cell.metadata.pop("execution", None)
+        cid = cell.get("id")
+        if cid not in known or cid in used:
+            tags = cell.metadata.get("tags") or []
+            base = tags[0] if tags else f"cell-{index}"
+            cid, n = base, 1
+            while cid in known or cid in used:
+                n += 1
+                cid = f"{base}-{n}"
+            cell["id"] = cid
+        used.add(cid)
+    return nb
+
+
+def dumps(nb: nbformat.NotebookNode) -> str:
+    """The notebook's file content: nbformat's canonical JSON (sorted keys), one trailing newline."""
+    text = nbformat.writes(nb)
+    return text if text.endswith("\n") else text + "\n"

@@ -1,0 +1,109 @@
+"""One township-year, end to end: check the inputs, run the notebook, export the page, write both.
+
+Nothing is written, and no kernel started, when the inputs have errors (or, under ``strict``,
+warnings). Each output file is written beside its target and renamed into place.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from . import atomic, execute, export, html, notebook
+from .findings import Finding, has_errors, has_warnings
+from .report import Report, build_report
+
+Status = Literal["ok", "refused", "failed"]
+
+#: The kernel runs in the output folder (output/<year>/), so the executed notebook, opened where
+#: it was written, runs again with the root it records.
+KERNEL_ROOT = "../.."
+
+
+@dataclass
+class RenderResult:
+    township: str
+    year: int
+    status: Status
+    findings: list[Finding] = field(default_factory=list)
+    html_path: Path | None = None
+    notebook_path: Path | None = None
+    #: One line, for ``failed`` (the execution error) and ``refused`` (why).
+    error: str | None = None
+    #: Seconds spent in each step (check, execute, export, write), for benchmarks and logs.
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    @property
+    def written(self) -> list[Path]:
+        return [p for p in (self.html_path, self.notebook_path) if p is not None]
+
+
+def input_findings(report: Report) -> list[Finding]:
+    """The report's findings plus its narrative's placeholder problems (an unknown placeholder is
+    an input error too: the page would print a hole where a figure belongs)."""
+    from .narrative import placeholder_findings
+
+    found = list(report.findings)
+    if not report.has_input_errors:
+        found += [f for f in placeholder_findings(report) if f not in found]
+    return found
+
+
+def refusal(findings: list[Finding], *, strict: bool) -> str | None:
+    if has_errors(findings):
+        return "input errors"
+    if strict and has_warnings(findings):
+        return "warnings (strict)"
+    return None
+
+
+def render(root: Path | str, township: str, year: int, *, publish: bool = False, strict: bool = False,
+           engine: str = "kernel") -> RenderResult:
+    """Render ``output/<year>/<township>.html`` and the executed ``.ipynb`` under ``root``.
+
+    Never raises on bad input or a failing notebook: the result says what happened. On a failed
+    execution the executed notebook (failing cell marked) is written for inspection and an older
+    page of the same report is removed, so the folder never shows a page its inputs no longer make.
+    """
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+    report = build_report(root, township, year)
+    findings = input_findings(report)
+    timings["check"] = time.perf_counter() - t
+    why = refusal(findings, strict=strict)
+    if why:
+        return RenderResult(township, year, "refused", findings, error=f"not rendered: {why}", timings=timings)
+
+    layout = report.layout
+    html_path = layout.output_html(township, year)
+    nb_path = layout.output_notebook(township, year)
+    parameters = {"township": township, "year": year, "root": KERNEL_ROOT, "publish": publish}
+    labels = execute.Labels(input_path=f"notebooks/{notebook.TEMPLATE_NAME}", output_path=layout.display(nb_path))
+    t = time.perf_counter()
+    try:
+        nb_path.parent.mkdir(parents=True, exist_ok=True)
+        nb = execute.execute(notebook.load_template(), parameters, cwd=nb_path.parent.resolve(),
+                             labels=labels, engine=engine)
+    except (execute.ExecutionFailed, OSError) as e:
+        timings["execute"] = time.perf_counter() - t
+        failed = getattr(e, "notebook", None)
+        written = atomic.write_text(nb_path, execute.dumps(failed)) if failed is not None else None
+        html_path.unlink(missing_ok=True)
+        return RenderResult(township, year, "failed", findings, notebook_path=written,
+                            error=f"notebook failed: {e}", timings=timings)
+    timings["execute"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    page = export.export_html(nb, title=html.title(report), css=html.report_css())
+    timings["export"] = time.perf_counter() - t
+    t = time.perf_counter()
+    atomic.write_text(nb_path, execute.dumps(nb))
+    atomic.write_text(html_path, page)
+    timings["write"] = time.perf_counter() - t
+    return RenderResult(township, year, "ok", findings, html_path, nb_path, timings=timings)

@@ -1,0 +1,78 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 政府信息公开工作年度报告
+#
+# One township-year's annual report. `xxgk render` runs this notebook with papermill and keeps
+# only the HTML outputs; opened in JupyterLab it runs top to bottom with the defaults below.
+# The cells stay thin: everything is computed and formatted in the `xxgk` package.
+
+# %% tags=["parameters"]
+township = "红旗满族乡"
+year = 2020
+# The folder holding data/, params/ and output/; ".." is the project root seen from notebooks/.
+root = ".."
+# A published copy leaves out the reviewer's banner, cell highlights and the 数据核验 panel.
+publish = False
+
+# %%
+from IPython.display import HTML, display
+
+from xxgk import html
+from xxgk.notebook import stop_on_input_errors, template_sha256
+from xxgk.report import build_report
+
+# %% tags=["xxgk-style"]
+# Only for reading the report here: the exported page carries the same CSS in its <head>.
+display(HTML(f"<style>{html.report_css()}</style>"))
+
+# %%
+report = build_report(root, township, year)
+# Input errors would make a silently wrong report: list them and stop here.
+stop_on_input_errors(report)
+
+# %%
+display(HTML(html.banner(report, publish=publish)))
+
+# %%
+display(HTML(html.title_block(report)))
+
+# %%
+display(HTML(html.section(report, 1, publish=publish)))
+
+# %%
+display(HTML(html.section(report, 2, publish=publish)))
+
+# %%
+display(HTML(html.section(report, 3, publish=publish)))
+
+# %%
+display(HTML(html.section(report, 4, publish=publish)))
+
+# %%
+display(HTML(html.section(report, 5, publish=publish)))
+
+# %%
+display(HTML(html.section(report, 6, publish=publish)))
+
+# %%
+display(HTML(html.signature_block(report)))
+
+# %%
+display(HTML(html.review_panel(report, publish=publish)))
+
+# %%
+display(HTML(html.provenance_footer(report, template_sha256=template_sha256())))
