@@ -49,5 +49,46 @@ def template(year: int = typer.Option(..., "--year", help="Reporting year; picks
     sys.stdout.write(template_csv(version))
 
 
+@app.command()
+def render(
+    township: str = typer.Option(..., "--township", help="The township (乡/镇/街道), as in data/<year>/<township>.csv."),
+    year: int = typer.Option(..., "--year", help="Reporting year."),
+    root: Path = ROOT_OPTION,
+    publish: bool = typer.Option(False, "--publish",
+                                 help="The copy to publish: no review banner, cell highlights or 数据核验 panel."),
+    strict: bool = typer.Option(False, "--strict", help="Refuse to render when there are warnings, not only errors."),
+) -> None:
+    """Render one report: output/<year>/<township>.html and the executed notebook beside it.
+
+    Nothing is written when the inputs have errors (or warnings, under --strict): each finding is
+    printed on its own line instead. Exit status: 0 rendered; 1 refused or the notebook failed;
+    2 usage error.
+    """
+    from . import render as rendering
+    from .findings import problems, sort_findings
+
+    try:
+        result = rendering.render(root, township, year, publish=publish, strict=strict)
+    except Exception as e:  # a broken installation, a full disk: one line, not a traceback
+        typer.echo(f"error: {township} {year}: {type(e).__name__}: {e}", err=True)
+        raise typer.Exit(1)
+    if result.status == "refused":
+        for f in sort_findings(problems(result.findings)):
+            typer.echo(f.format_line(), err=True)
+        typer.echo(f"{township} {year}: {result.error}", err=True)
+        raise typer.Exit(1)
+    if result.status == "failed":
+        typer.echo(f"error: {township} {year}: {result.error}", err=True)
+        if result.notebook_path:
+            typer.echo(f"the executed notebook, failing cell marked: {result.notebook_path}", err=True)
+        raise typer.Exit(1)
+    for path in result.written:
+        typer.echo(f"wrote {path}")
+    warnings = [f for f in result.findings if f.is_warning]
+    if warnings:
+        where = "the review copy's 数据核验 panel" if not publish else "xxgk check"
+        typer.echo(f"{len(warnings)} warning(s); see {where}", err=True)
+
+
 def main() -> None:
     app()
