@@ -44,11 +44,17 @@ class Loaded:
 
 
 def decode(raw: bytes) -> tuple[str, str] | None:
-    """Text and encoding name: UTF-8 (with or without BOM), else GB18030 (what Excel on a
-    Chinese Windows writes; a superset of GBK and GB2312).  None when neither decodes."""
+    """Text and encoding name: UTF-8 (with or without BOM), UTF-16 when it starts with its BOM,
+    else GB18030 (what Excel on a Chinese Windows writes; a superset of GBK and GB2312).
+    None when none of them decodes."""
     if raw.startswith(codecs.BOM_UTF8):
         try:
             return raw[len(codecs.BOM_UTF8):].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError:
+            return None
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16"), "utf-16"
         except UnicodeDecodeError:
             return None
     for encoding in ("utf-8", "gb18030"):
@@ -79,6 +85,8 @@ def load_figures(path: Path, version: str, display_name: str | None = None) -> L
     if decoded is None:
         return Loaded(None, [err("E-ENCODING", "cannot decode the file as UTF-8 or GB18030/GBK; save it as UTF-8 CSV")], digest)
     text, _encoding = decoded
+    if not text.strip():
+        return Loaded(None, [err("E-EMPTY", "the file is empty")], digest)
     if "\x00" in text:
         return Loaded(None, [err("E-ENCODING", "the file contains NUL bytes: is it a spreadsheet (.xlsx) rather than CSV, or UTF-16? Save it as UTF-8 CSV")], digest)
 
@@ -93,30 +101,44 @@ def load_figures(path: Path, version: str, display_name: str | None = None) -> L
         if missing:
             looks_like_data = bool(header) and match_table(header[0]) is not None
             what = "missing header line" if looks_like_data else f"missing column(s) {', '.join(missing)} in the header"
+            if len(header) == 1 and "\t" in header[0]:
+                what += " (the file is tab-separated: save it as CSV, with commas)"
             return Loaded(None, [err("E-HEADER", f"{what}; the first line must be: {','.join(HEADER)}", line=header_line, values={"header": header})], digest)
         index = {h: columns.index(h) for h in HEADER}
+        needed = max(index.values()) + 1
         note_index = columns.index("note") if "note" in columns else None
+        records = 0
+        # Cells a line names, even when its value is refused: those are not "missing".
+        addressed: set[Key] = set()
         for line, record in rows:
             if not any(field.strip() for field in record):
                 continue
+            records += 1
             if len(record) > len(columns):
                 findings.append(err("E-COLUMNS", f"{len(record)} fields where the header has {len(columns)}: an unquoted comma in a label or value?", line=line, values={"fields": record}))
                 continue
+            if len(record) < needed:
+                # A missing field is not a blank value: the line is cut short (a lost comma?).
+                findings.append(err("E-COLUMNS", f"{len(record)} fields where the header has {len(columns)}: no {', '.join(h for h in HEADER if index[h] >= len(record))} on this line", line=line, values={"fields": record}))
+                continue
             record = record + [""] * (len(columns) - len(record))
             note = record[note_index].strip() if note_index is not None else ""
-            _read_record(record, index, note, line, name, figures, findings)
+            addressed.add(_read_record(record, index, note, line, name, figures, findings))
     except csv.Error as exc:
         findings.append(err("E-CSV", f"not a readable CSV file: {exc}", line=reader.line_num))
         return Loaded(None, findings, digest)
 
+    if records == 0:
+        findings.append(err("E-EMPTY", "no figures: the file has a header line but no data lines", line=header_line))
+        return Loaded(None, findings, digest)
     fmt = spec.get_format(version)
     for cell in fmt.cells():
-        if cell.key not in figures.lines:
+        if cell.key not in figures.lines and cell.key not in addressed:
             findings.append(err("E-MISSING-CELL", f"no line for this cell of the {version} format (leave its value blank if the figure is unknown)", table=cell.table, row=cell.row, column=cell.column, cells=(cell.key,)))
     for key, value in figures.values.items():
         if value is None:
             t, r, c = key
-            findings.append(Finding(rule="W-BLANK", message="value left blank: printed blank, and rules that need it are not assessable", severity="warning", file=name, line=figures.lines[key], table=t, row=r, column=c, cells=(key,)))
+            findings.append(Finding(rule="W-BLANK", message="missing data: the value is blank, so it is printed blank and rules that need it are not assessable", severity="warning", file=name, line=figures.lines[key], table=t, row=r, column=c, cells=(key,)))
     return Loaded(figures, findings, digest)
 
 
@@ -128,7 +150,8 @@ def _records(reader):
         start = reader.line_num + 1
 
 
-def _read_record(record, index, note, line, name, figures: Figures, findings: list[Finding]) -> None:
+def _read_record(record, index, note, line, name, figures: Figures, findings: list[Finding]) -> Key | None:
+    """Read one line into ``figures``; the cell it names, if its labels name one."""
     version = figures.version
     t_raw, r_raw, c_raw, v_raw = (record[index[h]] for h in HEADER)
 
@@ -138,7 +161,7 @@ def _read_record(record, index, note, line, name, figures: Figures, findings: li
     table = match_table(t_raw)
     if table is None:
         err("E-TABLE", f"unknown table “{t_raw.strip()}”: use 二, 三 or 四", values={"table": t_raw})
-        return
+        return None
     labels = {}
     for axis, raw in (("row", r_raw), ("column", c_raw)):
         m = match_label(raw, version, table, axis)
@@ -149,7 +172,7 @@ def _read_record(record, index, note, line, name, figures: Figures, findings: li
             else:
                 hint = f"; did you mean “{m.suggestions[0]}”?" if m.suggestions else ""
                 err("E-LABEL", f"unknown {axis} label “{raw.strip()}” in table {table}{hint}", table=table, values={axis: raw, "suggestions": list(m.suggestions)})
-            return
+            return None
         if m.note:
             findings.append(Finding(rule="N-ALIAS", message=m.note, status="fail", severity="note", file=name, line=line, table=table, values={axis: raw}))
         labels[axis] = m.official
@@ -158,19 +181,20 @@ def _read_record(record, index, note, line, name, figures: Figures, findings: li
         cell = spec.get_format(version).table(table).cell(row, column)
     except KeyError:
         err("E-CELL", f"table {table} has no cell “{row}” × “{column}” in the {version} format", table=table, row=row, column=column)
-        return
+        return None
     if cell.key in figures.lines:
         first = figures.lines[cell.key]
         err("E-DUPLICATE", f"this cell is given twice (first on line {first})", table=table, row=row, column=column, values={"first_line": first}, cells=(cell.key,))
-        return
+        return cell.key
     value = parse_value(v_raw, cell.kind)
     if isinstance(value, ParseError):
         err(value.code, value.message, table=table, row=row, column=column, values={"value": v_raw}, cells=(cell.key,))
-        return
+        return cell.key
     figures.values[cell.key] = value
     figures.lines[cell.key] = line
     if note:
         figures.notes[cell.key] = note
+    return cell.key
 
 
 def template_csv(version: str) -> str:
