@@ -7,6 +7,7 @@ that failed (or warnings under ``--strict``), 2 a usage error.
 from __future__ import annotations
 
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Optional
 
@@ -47,6 +48,31 @@ def template(year: int = typer.Option(..., "--year", help="Reporting year; picks
         typer.echo(f"unknown format {version!r}: use 2019 or 2021", err=True)
         raise typer.Exit(2)
     sys.stdout.write(template_csv(version))
+
+
+class CheckFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def check(
+    township: Optional[str] = typer.Option(None, "--township", help="Only this township (default: every township)."),
+    year: Optional[int] = typer.Option(None, "--year", help="Only this reporting year (default: every year)."),
+    root: Path = ROOT_OPTION,
+    strict: bool = typer.Option(False, "--strict", help="Exit 1 on warnings too, not only on errors."),
+    format: CheckFormat = typer.Option(CheckFormat.text, "--format", case_sensitive=False,
+                                       help="text: one line per finding, for people; json: every finding and rule result, for tools."),
+) -> None:
+    """Check data and params without rendering: one report, or every report under data/.
+
+    Lists every input error (the report cannot be rendered), every failed consistency rule (warning), plausibility notes, and the checks that could not be assessed because figures are blank.
+
+    Exit status: 0 no errors (warnings and notes allowed); 1 errors, or warnings under --strict; 2 usage error (bad option, or no data file matches the options).
+    """
+    from . import check as checking
+
+    raise typer.Exit(checking.main(root, township, year, strict, format.value))
 
 
 @app.command()

@@ -108,7 +108,7 @@ def _result(r: Rule, ctx: Context, *, left: tuple[Key, ...], right: tuple[Key, .
     base = dict(rule=r.id, file=ctx.file, cells=cells, **where)
     if missing:
         names = "、".join(_label(k) for k in missing)
-        return Finding(status="not_assessable", severity="note",
+        return Finding(status="not_assessable", severity="note", line=_line_of(ctx, missing),
                        message=f"{describe}: not assessable, blank: {names}",
                        values={"blank": [list(k) for k in missing]}, **base)
     lhs, rhs = sum_of(values[k] for k in left), sum_of(values[k] for k in right)
