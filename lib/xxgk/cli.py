@@ -75,6 +75,11 @@ def check(
     raise typer.Exit(checking.main(root, township, year, strict, format.value))
 
 
+class OutputFormat(str, Enum):
+    html = "html"
+    pdf = "pdf"
+
+
 @app.command()
 def render(
     township: str = typer.Option(..., "--township", help="The township (乡/镇/街道), as in data/<year>/<township>.csv."),
@@ -83,6 +88,9 @@ def render(
     publish: bool = typer.Option(False, "--publish",
                                  help="The copy to publish: no review banner, cell highlights or 数据核验 panel."),
     strict: bool = typer.Option(False, "--strict", help="Refuse to render when there are warnings, not only errors."),
+    to: OutputFormat = typer.Option(OutputFormat.html, "--to", case_sensitive=False,
+                                    help="pdf: also print the published copy to A4 PDF, output/<year>/<township>.pdf, "
+                                         "through headless Chromium (implies --publish)."),
 ) -> None:
     """Render one report: output/<year>/<township>.html and the executed notebook beside it.
 
@@ -93,8 +101,10 @@ def render(
     from . import render as rendering
     from .findings import problems, sort_findings
 
+    publish = publish or to is OutputFormat.pdf  # what is printed is what an office publishes
+
     try:
-        result = rendering.render(root, township, year, publish=publish, strict=strict)
+        result = rendering.render(root, township, year, publish=publish, strict=strict, to=to.value)
     except Exception as e:  # a broken installation, a full disk: one line, not a traceback
         typer.echo(f"error: {township} {year}: {type(e).__name__}: {e}", err=True)
         raise typer.Exit(1)

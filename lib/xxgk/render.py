@@ -30,6 +30,8 @@ class RenderResult:
     findings: list[Finding] = field(default_factory=list)
     html_path: Path | None = None
     notebook_path: Path | None = None
+    #: The page printed to A4 PDF (``to="pdf"``), see :mod:`xxgk.pdf`.
+    pdf_path: Path | None = None
     #: One line, for ``failed`` (the execution error) and ``refused`` (why).
     error: str | None = None
     #: Seconds spent in each step (check, execute, export, write), for benchmarks and logs.
@@ -41,7 +43,7 @@ class RenderResult:
 
     @property
     def written(self) -> list[Path]:
-        return [p for p in (self.html_path, self.notebook_path) if p is not None]
+        return [p for p in (self.html_path, self.notebook_path, self.pdf_path) if p is not None]
 
 
 def input_findings(report: Report) -> list[Finding]:
@@ -64,7 +66,7 @@ def refusal(findings: list[Finding], *, strict: bool) -> str | None:
 
 
 def render(root: Path | str, township: str, year: int, *, publish: bool = False, strict: bool = False,
-           engine: str = "kernel") -> RenderResult:
+           engine: str = "kernel", to: str = "html") -> RenderResult:
     """Render ``output/<year>/<township>.html`` and the executed ``.ipynb`` under ``root``.
 
     Never raises on bad input or a failing notebook: the result says what happened. On a failed
@@ -79,6 +81,14 @@ def render(root: Path | str, township: str, year: int, *, publish: bool = False,
     why = refusal(findings, strict=strict)
     if why:
         return RenderResult(township, year, "refused", findings, error=f"not rendered: {why}", timings=timings)
+
+    if to == "pdf":  # say so before the notebook runs, not after
+        from .browser import missing
+
+        lacking = missing()
+        if lacking:
+            return RenderResult(township, year, "failed", findings, timings=timings,
+                                error=f"cannot print PDF: {lacking}")
 
     layout = report.layout
     html_path = layout.output_html(township, year)
@@ -106,4 +116,14 @@ def render(root: Path | str, township: str, year: int, *, publish: bool = False,
     atomic.write_text(nb_path, execute.dumps(nb))
     atomic.write_text(html_path, page)
     timings["write"] = time.perf_counter() - t
-    return RenderResult(township, year, "ok", findings, html_path, nb_path, timings=timings)
+    pdf_path = None
+    if to == "pdf":
+        from . import pdf
+
+        t = time.perf_counter()
+        try:
+            pdf_path = pdf.print_pdf(html_path, html_path.with_suffix(".pdf"))
+        except pdf.PdfError as e:
+            return RenderResult(township, year, "failed", findings, html_path, nb_path, error=str(e), timings=timings)
+        timings["pdf"] = time.perf_counter() - t
+    return RenderResult(township, year, "ok", findings, html_path, nb_path, pdf_path, timings=timings)
