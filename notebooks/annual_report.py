@@ -21,12 +21,10 @@
 # The cells stay thin: everything is computed and formatted in the `xxgk` package.
 
 # %% tags=["parameters"]
-township = "红旗满族乡"
-year = 2020
-# The folder holding data/, params/ and output/; ".." is the project root seen from notebooks/.
-root = ".."
-# A published copy leaves out the reviewer's banner, cell highlights and the 数据核验 panel.
-publish = False
+township: str = "红旗满族乡"
+year: int = 2020
+root: str = ".."  # the folder holding data/, params/ and output/ (".." from notebooks/)
+publish: bool = False  # a published copy has no review banner, cell highlights or 数据核验 panel
 
 # %%
 from IPython.display import HTML, display

@@ -1,0 +1,245 @@
+"""The notebook template and the pieces around its execution that need no kernel: the jupytext
+pair, the parameters cell, scrubbing an executed notebook, the HTML export, atomic writes."""
+
+from __future__ import annotations
+
+import copy
+import os
+import stat
+from pathlib import Path
+
+import jupytext
+import lxml.html
+import nbformat
+import papermill
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from xxgk import atomic, execute, export, notebook
+from xxgk.report import build_report
+
+MAIN = Path(__file__).resolve().parents[1]
+SEED_CSV = MAIN / "data" / "2020" / "红旗满族乡.csv"
+
+
+def _cells(nb) -> list[tuple[str, str, list[str]]]:
+    return [(c.cell_type, c.source.strip(), sorted(c.metadata.get("tags", []))) for c in nb.cells]
+
+
+def test_template_is_in_the_repository():
+    assert notebook.template_path() == MAIN / "notebooks" / "annual_report.ipynb"
+    assert notebook.paired_path().is_file()
+
+
+def test_jupytext_pair_has_the_same_cells():
+    ipynb = jupytext.read(notebook.template_path())
+    py = jupytext.read(notebook.paired_path())
+    assert py.metadata["jupytext"]["text_representation"]["format_name"] == "percent"
+    assert _cells(ipynb) == _cells(py), "run `jupytext --sync notebooks/annual_report.ipynb`"
+
+
+def test_pair_comparison_notices_a_drifted_cell(tmp_path):
+    # The comparison above must not be blind: an edit to one side only is caught.
+    py_text = notebook.paired_path().read_text(encoding="utf-8")
+    drifted = tmp_path / "annual_report.py"
+    drifted.write_text(py_text.replace("html.section(report, 3,", "html.section(report, 4,"), encoding="utf-8")
+    assert _cells(jupytext.read(notebook.template_path())) != _cells(jupytext.read(drifted))
+
+
+def test_parameters_cell_has_typed_defaults_that_run_from_notebooks_folder():
+    nb = notebook.load_template()
+    first_code = next(c for c in nb.cells if c.cell_type == "code")
+    assert first_code.metadata.get("tags") == ["parameters"]
+    inferred = papermill.inspect_notebook(str(notebook.template_path()))
+    types = {name: (p["inferred_type_name"], p["default"]) for name, p in inferred.items()}
+    assert types == {"township": ("str", '"红旗满族乡"'), "year": ("int", "2020"), "root": ("str", '".."'),
+                     "publish": ("bool", "False")}
+    # In JupyterLab the kernel starts in notebooks/: the default root must reach the seed's data.
+    root = notebook.notebooks_dir() / inferred["root"]["default"].strip('"')
+    assert (root / "data" / "2020" / "红旗满族乡.csv").is_file()
+
+
+def test_template_cells_have_unique_stable_ids():
+    ids = [c.get("id") for c in notebook.load_template().cells]
+    assert all(ids) and len(set(ids)) == len(ids)
+
+
+def test_template_sha256_is_of_the_file_bytes():
+    import hashlib
+
+    assert notebook.template_sha256() == hashlib.sha256(notebook.template_path().read_bytes()).hexdigest()
+
+
+# --- stopping on input errors -----------------------------------------------------------------
+
+
+def _root_with(tmp_path: Path, csv_text: str) -> Path:
+    (tmp_path / "data" / "2020").mkdir(parents=True)
+    (tmp_path / "data" / "2020" / "红旗满族乡.csv").write_text(csv_text, encoding="utf-8")
+    return tmp_path
+
+
+def test_notebook_stops_on_input_errors_and_names_them(tmp_path, capsys):
+    text = SEED_CSV.read_text(encoding="utf-8").replace("政府集中采购,采购项目数量,9", "政府集中采购,采购项目数量,9件")
+    report = build_report(_root_with(tmp_path, text), "红旗满族乡", 2020)
+    with pytest.raises(notebook.InputErrors) as raised:
+        notebook.stop_on_input_errors(report)
+    message = raised.value._render_traceback_()[0]
+    assert "9件" in message and "data/2020/红旗满族乡.csv:22" in message
+
+
+def test_notebook_goes_on_without_input_errors(tmp_path):
+    report = build_report(_root_with(tmp_path, SEED_CSV.read_text(encoding="utf-8")), "红旗满族乡", 2020)
+    assert notebook.stop_on_input_errors(report) is None
+
+
+# --- scrubbing ---------------------------------------------------------------------------------
+
+
+def _executed(template: nbformat.NotebookNode, stamp: str) -> nbformat.NotebookNode:
+    """What papermill and nbclient leave: times, durations, paths, a fresh random id."""
+    nb = copy.deepcopy(template)
+    injected = new_code_cell('township = "x"\n')  # nbformat gives it a random id
+    injected.metadata["tags"] = ["injected-parameters"]
+    nb.cells.insert(1, injected)
+    nb.metadata["papermill"] = {"start_time": stamp, "end_time": stamp, "duration": 1.5,
+                                "input_path": f"/home/{stamp}/t.ipynb", "output_path": None,
+                                "parameters": {"year": 2020}}
+    for cell in nb.cells:
+        cell.metadata["papermill"] = {"start_time": stamp, "end_time": stamp, "duration": 0.1,
+                                      "status": "completed", "exception": False}
+        cell.metadata["execution"] = {"iopub.status.busy": stamp, "shell.execute_reply": stamp}
+    return nb
+
+
+def test_scrub_leaves_nothing_that_varies_between_runs():
+    template = new_notebook(cells=[new_markdown_cell("# t"), new_code_cell("1")])
+    template.cells[0].id, template.cells[1].id = "intro", "body"
+    ids = [c.id for c in template.cells]
+    labels = execute.Labels("notebooks/t.ipynb", "output/2020/x.ipynb")
+    one = execute.scrub(_executed(template, "2024-01-01T00:00:00"), ids, labels)
+    two = execute.scrub(_executed(template, "2025-06-30T12:34:56"), ids, labels)
+    assert execute.dumps(one) == execute.dumps(two)
+    text = execute.dumps(one)
+    for noise in ("start_time", "end_time", "duration", "iopub", "execute_reply", "2024", "/home/"):
+        assert noise not in text
+    assert [c.id for c in one.cells] == ["intro", "injected-parameters", "body"]
+    assert one.metadata["papermill"]["input_path"] == "notebooks/t.ipynb"
+    assert one.metadata["papermill"]["parameters"] == {"year": 2020}
+    assert one.cells[2].metadata["papermill"] == {"status": "completed", "exception": False}
+    nbformat.validate(one)
+
+
+def test_scrub_gives_added_cells_distinct_ids():
+    template = new_notebook(cells=[new_code_cell("1")])
+    template.cells[0].id = "body"
+    nb = copy.deepcopy(template)
+    for _ in range(2):  # papermill's two error markers, both untagged
+        nb.cells.insert(0, new_markdown_cell("error"))
+    nb = execute.scrub(nb, ["body"], execute.Labels("a", "b"))
+    ids = [c.id for c in nb.cells]
+    assert ids[2] == "body" and len(set(ids)) == 3
+    nbformat.validate(nb)
+
+
+def test_unknown_engine_is_refused_before_anything_runs():
+    with pytest.raises(ValueError, match="unknown engine"):
+        execute.execute(notebook.load_template(), {}, cwd=".", labels=execute.Labels("a", "b"), engine="nope")
+
+
+# --- export ------------------------------------------------------------------------------------
+
+
+def _output_cell(html: str, tags: list[str] | None = None, source: str = "display(x)") -> nbformat.NotebookNode:
+    cell = new_code_cell(source, outputs=[new_output("display_data", data={"text/html": html, "text/plain": "<HTML>"})])
+    cell.metadata["tags"] = tags or []
+    return cell
+
+
+def _page(nb: nbformat.NotebookNode, css: str = ".xxgk { color: #111; }") -> str:
+    return export.export_html(nb, title="测试乡2020年报告", css=css)
+
+
+def test_export_keeps_only_html_outputs():
+    nb = new_notebook(cells=[
+        new_markdown_cell("# a markdown cell the page must not show"),
+        _output_cell("<p>PARAMS-DEFAULT</p>", ["parameters"], 'township = "红旗满族乡"'),
+        _output_cell("<p>INJECTED</p>", ["injected-parameters"], 'township = "x"'),
+        _output_cell("<style>.x{}</style>", ["xxgk-style"]),
+        new_code_cell("secret_code_line()", execution_count=3, outputs=[
+            new_output("stream", name="stdout", text="stdout-noise"),
+            new_output("execute_result", data={"text/plain": "'plain-only'"}, execution_count=3),
+            new_output("display_data", data={"text/html": "<section class='xxgk'><h2>一、总体情况</h2></section>"}),
+            new_output("error", ename="ValueError", evalue="error-text", traceback=["tb-line"]),
+        ]),
+        _output_cell("<p>第二段</p>"),
+    ])
+    page = _page(nb)
+    doc = lxml.html.document_fromstring(page)
+    body = doc.body.text_content()
+    assert [el.text_content() for el in doc.body.iter("h2", "p")] == ["一、总体情况", "第二段"]
+    for absent in ("markdown cell", "PARAMS-DEFAULT", "INJECTED", "secret_code_line", "stdout-noise", "plain-only",
+                   "error-text", "tb-line", "In [", "Out[", "township"):
+        assert absent not in page, absent
+    assert "display(x)" not in body
+    assert doc.get("lang") == "zh-CN"
+    assert doc.xpath("//meta[@charset]")[0].get("charset").lower() == "utf-8"
+    assert [s.text.strip() for s in doc.xpath("//head/style")] == [".xxgk { color: #111; }"]
+    assert doc.xpath("//body//style") == []
+    assert doc.findtext(".//title") == "测试乡2020年报告"
+    assert doc.xpath("//script|//link|//img|//iframe") == []
+
+
+def test_export_is_deterministic_and_reuses_one_exporter():
+    nb = new_notebook(cells=[_output_cell("<p>一</p>"), _output_cell("<p>二</p>")])
+    assert export.exporter() is export.exporter()
+    assert _page(nb) == _page(copy.deepcopy(nb))
+    assert _page(nb).endswith("</html>\n")
+
+
+def test_export_escapes_the_title():
+    nb = new_notebook(cells=[_output_cell("<p>x</p>")])
+    page = export.export_html(nb, title="<script>alert(1)</script>", css="")
+    assert "<script>" not in page
+
+
+# --- atomic writes -----------------------------------------------------------------------------
+
+
+def test_atomic_write_replaces_the_whole_file(tmp_path):
+    target = tmp_path / "out" / "r.html"
+    atomic.write_text(target, "旧")
+    atomic.write_text(target, "新的内容")
+    assert target.read_text(encoding="utf-8") == "新的内容"
+    assert os.listdir(target.parent) == ["r.html"]
+    # Not the 0600 of a temporary file: others may read an output as they read any file.
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask
+
+
+def test_atomic_write_that_fails_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch):
+    target = tmp_path / "r.html"
+    target.write_text("complete old page", encoding="utf-8")
+
+    def no_room(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", no_room)
+    with pytest.raises(OSError):
+        atomic.write_text(target, "half")
+    assert target.read_text(encoding="utf-8") == "complete old page"
+    assert os.listdir(tmp_path) == ["r.html"]
+
+
+def test_atomic_write_interrupted_leaves_no_temporary(tmp_path, monkeypatch):
+    target = tmp_path / "r.html"
+
+    def interrupted(fd):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "fsync", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        atomic.write_text(target, "x")
+    assert os.listdir(tmp_path) == []
+
