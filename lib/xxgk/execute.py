@@ -7,7 +7,6 @@ name as long as its executed notebook, once scrubbed, is the same.
 
 from __future__ import annotations
 
-import logging
 import os
 import shutil
 import tempfile
@@ -48,6 +47,8 @@ def _client_config() -> Iterator[Config]:
         yield config
     finally:
         shutil.rmtree(sockets, ignore_errors=True)
+
+
 _PREFIX = "xxgk-"
 ENGINES: dict[str, str] = {}
 
@@ -56,12 +57,18 @@ _TIMES = ("start_time", "end_time", "duration")
 
 
 def register_engine(name: str, engine: type) -> None:
-    """Make a papermill :class:`~papermill.engines.Engine` subclass available as ``engine=name``."""
+    """Make a papermill :class:`~papermill.engines.Engine` subclass available as ``engine=name``.
+
+    The engine receives nbclient's options (``record_timing``, ``config``, timeouts) among its
+    keyword arguments and may ignore them; mix in :class:`KeepNotebook` so that a failed run's
+    notebook reaches the caller.  Whatever it does, the scrubbed result must be byte-identical to
+    the ``kernel`` engine's for the same inputs.
+    """
     papermill_engines.register(_PREFIX + name, engine)
     ENGINES[name] = _PREFIX + name
 
 
-class _KeepNotebook:
+class KeepNotebook:
     """Engine mixin: hands the notebook being executed to a sink, also when a cell fails.
 
     papermill raises on a failed cell without returning the notebook (and we give it no output
@@ -74,7 +81,7 @@ class _KeepNotebook:
         return super().execute_notebook(nb, kernel_name, **kwargs)
 
 
-class KernelEngine(_KeepNotebook, NBClientEngine):
+class KernelEngine(KeepNotebook, NBClientEngine):
     """papermill's nbclient engine: a fresh kernel for each report."""
 
 
@@ -112,7 +119,6 @@ def execute(template: nbformat.NotebookNode, parameters: dict[str, Any], *, cwd:
         raise ValueError(f"unknown engine {engine!r}; known: {', '.join(sorted(ENGINES))}")
     template_ids = [c.get("id") for c in template.cells]
     sink: list[nbformat.NotebookNode] = []
-    logging.getLogger("papermill").setLevel(logging.WARNING)
     try:
         with _client_config() as config:
             nb = papermill.execute_notebook(
