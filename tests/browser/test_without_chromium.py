@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 
-from browser_support import REPO
+from browser_support import REPO, SEED, XXGK, make_root
 
 HINT = "Chromium not found: apt-get install chromium fonts-noto-cjk"
 
@@ -37,3 +37,15 @@ def test_without_chromium_under_ci_the_browser_tests_fail():
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "skipped" not in proc.stdout.splitlines()[-1]
     assert f"CI=true and {HINT}" in proc.stdout
+
+
+def test_render_to_pdf_without_chromium_says_what_to_install_and_writes_nothing(tmp_path):
+    root = make_root(tmp_path)
+    env = {**os.environ, "XXGK_CHROMIUM": str(tmp_path / "no-such-chromium")}
+    proc = subprocess.run([*XXGK, "render", "--township", SEED[0], "--year", str(SEED[1]), "--to", "pdf",
+                           "--root", str(root)], env=env, capture_output=True, text=True, timeout=300,
+                          stdin=subprocess.DEVNULL)
+    assert proc.returncode == 1
+    assert "apt-get install chromium fonts-noto-cjk" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not (root / "output").exists() or not any((root / "output").rglob("*.*"))
