@@ -30,7 +30,11 @@ def print_pdf(html: Path, pdf: Path, *, timeout: float = 120.0) -> Path:
     if not html.is_file():
         raise PdfError(f"cannot print {pdf.name}: {html} does not exist")
     pdf.parent.mkdir(parents=True, exist_ok=True)
-    partial = pdf.with_name(f".{pdf.name}.{os.getpid()}.partial")
+    # Named like xxgk.atomic's temporary files, so that a batch cleaning up after a killed worker
+    # finds it too.
+    fd, name = tempfile.mkstemp(dir=pdf.parent, prefix=f".{pdf.name}.", suffix=".tmp")
+    os.close(fd)
+    partial = Path(name)
     try:
         with tempfile.TemporaryDirectory(prefix="xxgk-chromium-") as profile:
             command = [
@@ -45,6 +49,7 @@ def print_pdf(html: Path, pdf: Path, *, timeout: float = 120.0) -> Path:
             detail = _last_lines(stderr)
             raise PdfError(f"Chromium could not print {html.name} to PDF (exit {code})"
                            + (f": {detail}" if detail else ""))
+        _settle(partial)
         os.replace(partial, pdf)
     finally:
         partial.unlink(missing_ok=True)
@@ -73,6 +78,15 @@ def _kill_group(proc: subprocess.Popen) -> None:
     except ProcessLookupError:
         pass
     proc.wait()
+
+
+def _settle(path: Path) -> None:
+    """On disk before the rename, with the usual permissions (mkstemp made it 0600)."""
+    with path.open("rb") as fh:
+        os.fsync(fh.fileno())
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)
 
 
 def _is_pdf(path: Path) -> bool:
