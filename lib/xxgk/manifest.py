@@ -1,0 +1,171 @@
+"""``output/manifest.json``: what each report was last rendered from, and how it went.
+
+For every township-year: the sha256 of its inputs (data file, params file, notebook template,
+the kit and the libraries that shape the page, the options that change the output), the status,
+finding counts, the failed checks, the key figures and the output files.  ``xxgk batch`` skips a
+report whose inputs hash the same as at its last successful render and whose outputs are still
+there; the dashboard and ``summary.csv`` are drawn from it.
+
+Only the standard library here: deciding that nothing needs rendering must stay cheap (no
+notebook machinery imported, no kernel started).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from . import __version__, atomic
+from .paths import Layout
+
+MANIFEST_VERSION = 1
+FILE_NAME = "manifest.json"
+
+#: Statuses of a report, as the dashboard shows them.
+OK, WARNINGS, FAILED, INPUT_ERRORS = "ok", "warnings", "failed", "input errors"
+STATUSES = (OK, WARNINGS, FAILED, INPUT_ERRORS)
+#: A report in one of these states has outputs that its inputs make; it can be skipped next time.
+SUCCESS = frozenset({OK, WARNINGS})
+#: Input errors are found before any notebook runs and follow from the inputs alone: unchanged
+#: inputs give the same findings, so such a report is not checked again either (it still counts
+#: as failing).  A failed execution may be transient (a kernel that died) and is always retried.
+SETTLED = SUCCESS | {INPUT_ERRORS}
+
+#: Libraries whose version changes the executed notebook or the page (a new nbconvert template, a
+#: new IPython traceback format...): part of the inputs, like the kit itself.
+LIBRARIES = ("nbconvert", "nbformat", "papermill", "ipykernel", "ipython", "jinja2", "markdown-it-py", "pandas")
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_sha256(path: Path) -> str | None:
+    """The file's sha256; None when it does not exist; an ``unreadable:`` marker (never equal to a
+    previous one) when it cannot be read, so that a report is never skipped on a file nobody read."""
+    try:
+        return _sha256(path.read_bytes())
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        return f"unreadable:{e.errno}:{os.urandom(8).hex()}"
+
+
+@lru_cache(maxsize=1)
+def kit_fingerprint() -> str:
+    """The kit's version, a hash of its code, templates and assets, and the libraries' versions.
+
+    The code hash matters between releases: a fix to the kit changes pages without a version bump.
+    """
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256(f"xxgk {__version__}\n".encode())
+    files = sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                   and p.suffix not in {".pyc", ".pyo"})
+    for path in files:
+        digest.update(f"{path.relative_to(package).as_posix()}\0".encode())
+        digest.update(_sha256(path.read_bytes()).encode())
+    for name in LIBRARIES:
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            version = "-"
+        digest.update(f"{name}=={version}\n".encode())
+    return f"{__version__}+{digest.hexdigest()[:16]}"
+
+
+def output_options(*, publish: bool, strict: bool) -> dict[str, bool]:
+    """The batch options that change what is written (``--strict`` decides whether it is written)."""
+    return {"publish": bool(publish), "strict": bool(strict)}
+
+
+def inputs_of(layout: Layout, township: str, year: int, *, template_sha256: str, kit: str,
+              options: dict[str, bool]) -> dict[str, Any]:
+    return {
+        "data": file_sha256(layout.data_file(township, year)),
+        "params": file_sha256(layout.params_file(township, year)),
+        "template": template_sha256,
+        "kit": kit,
+        "options": dict(sorted(options.items())),
+    }
+
+
+def fingerprint(inputs: dict[str, Any]) -> str:
+    return _sha256(json.dumps(inputs, sort_keys=True, ensure_ascii=False).encode())
+
+
+def key(township: str, year: int) -> str:
+    return f"{year}/{township}"
+
+
+@dataclass
+class Manifest:
+    path: Path
+    reports: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Why an existing manifest could not be read (it is then started afresh), for a warning.
+    problem: str | None = None
+
+    @classmethod
+    def for_root(cls, root: Path) -> "Manifest":
+        return cls.load(Path(root) / "output" / FILE_NAME)
+
+    @classmethod
+    def load(cls, path: Path) -> "Manifest":
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return cls(path)
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+            return cls(path, problem=f"{path} could not be read ({e}); every report will be rendered")
+        if not isinstance(data, dict) or data.get("manifest_version") != MANIFEST_VERSION \
+                or not isinstance(data.get("reports"), dict):
+            return cls(path, problem=f"{path} is not a manifest this kit writes; every report will be rendered")
+        return cls(path, dict(data["reports"]))
+
+    def get(self, township: str, year: int) -> dict[str, Any] | None:
+        return self.reports.get(key(township, year))
+
+    def put(self, entry: dict[str, Any]) -> None:
+        self.reports[key(entry["township"], entry["year"])] = entry
+
+    def prune(self, keep: set[tuple[str, int]]) -> None:
+        """Forget reports whose data file is gone (their old outputs are left alone)."""
+        for k in [k for k, e in self.reports.items() if (e.get("township"), e.get("year")) not in keep]:
+            del self.reports[k]
+
+    def is_current(self, township: str, year: int, print_: str, output_dir: Path) -> bool:
+        """True when the report was last rendered (or refused for input errors) from inputs with
+        this fingerprint, and the files it wrote are still there, unchanged in size."""
+        entry = self.get(township, year)
+        if not entry or entry.get("status") not in SETTLED or entry.get("fingerprint") != print_:
+            return False
+        if entry["status"] == INPUT_ERRORS:
+            return True
+        outputs = entry.get("outputs") or {}
+        for name in ("html", "ipynb"):
+            out = outputs.get(name)
+            if not out:
+                return False
+            try:
+                if (output_dir / out["path"]).stat().st_size != out["bytes"]:
+                    return False
+            except (OSError, KeyError, TypeError):
+                return False
+        return True
+
+    def entries(self) -> list[dict[str, Any]]:
+        """Every report, by year then township."""
+        return sorted(self.reports.values(), key=lambda e: (e.get("year", 0), e.get("township", "")))
+
+    def dumps(self) -> str:
+        data = {"manifest_version": MANIFEST_VERSION,
+                "reports": {key(e["township"], e["year"]): e for e in self.entries()}}
+        return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+    def save(self) -> None:
+        atomic.write_text(self.path, self.dumps())
