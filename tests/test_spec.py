@@ -9,14 +9,12 @@ import pytest
 
 from xxgk import spec
 
-SPEC_MD = Path(__file__).resolve().parents[1].parent / "shared" / "spec" / "official-format.md"
+from shared_ref import SPEC_MD, require
 
 
 @pytest.fixture(scope="module")
 def spec_text() -> str:
-    if not SPEC_MD.exists():
-        pytest.skip(f"reference spec not found at {SPEC_MD}")
-    return SPEC_MD.read_text(encoding="utf-8")
+    return require(SPEC_MD).read_text(encoding="utf-8")
 
 
 # Figures stated in the spec's text (§3, §4): cells of each table, and table 三's grid.
