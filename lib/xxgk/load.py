@@ -108,8 +108,9 @@ def load_figures(path: Path, version: str, display_name: str | None = None) -> L
         needed = max(index.values()) + 1
         note_index = columns.index("note") if "note" in columns else None
         records = 0
-        # Cells a line names, even when its value is refused: those are not "missing".
-        addressed: set[Key] = set()
+        # First line naming each cell, even when its value was refused: such a cell is not
+        # "missing", and a second line for it is a duplicate.
+        seen: dict[Key, int] = {}
         for line, record in rows:
             if not any(field.strip() for field in record):
                 continue
@@ -123,7 +124,7 @@ def load_figures(path: Path, version: str, display_name: str | None = None) -> L
                 continue
             record = record + [""] * (len(columns) - len(record))
             note = record[note_index].strip() if note_index is not None else ""
-            addressed.add(_read_record(record, index, note, line, name, figures, findings))
+            _read_record(record, index, note, line, name, figures, findings, seen)
     except csv.Error as exc:
         findings.append(err("E-CSV", f"not a readable CSV file: {exc}", line=reader.line_num))
         return Loaded(None, findings, digest)
@@ -133,7 +134,7 @@ def load_figures(path: Path, version: str, display_name: str | None = None) -> L
         return Loaded(None, findings, digest)
     fmt = spec.get_format(version)
     for cell in fmt.cells():
-        if cell.key not in figures.lines and cell.key not in addressed:
+        if cell.key not in seen:
             findings.append(err("E-MISSING-CELL", f"no line for this cell of the {version} format (leave its value blank if the figure is unknown)", table=cell.table, row=cell.row, column=cell.column, cells=(cell.key,)))
     for key, value in figures.values.items():
         if value is None:
@@ -150,8 +151,8 @@ def _records(reader):
         start = reader.line_num + 1
 
 
-def _read_record(record, index, note, line, name, figures: Figures, findings: list[Finding]) -> Key | None:
-    """Read one line into ``figures``; the cell it names, if its labels name one."""
+def _read_record(record, index, note, line, name, figures: Figures, findings: list[Finding], seen: dict[Key, int]) -> None:
+    """Read one line into ``figures``, noting in ``seen`` the cell it names."""
     version = figures.version
     t_raw, r_raw, c_raw, v_raw = (record[index[h]] for h in HEADER)
 
@@ -161,7 +162,7 @@ def _read_record(record, index, note, line, name, figures: Figures, findings: li
     table = match_table(t_raw)
     if table is None:
         err("E-TABLE", f"unknown table “{t_raw.strip()}”: use 二, 三 or 四", values={"table": t_raw})
-        return None
+        return
     labels = {}
     for axis, raw in (("row", r_raw), ("column", c_raw)):
         m = match_label(raw, version, table, axis)
@@ -172,7 +173,7 @@ def _read_record(record, index, note, line, name, figures: Figures, findings: li
             else:
                 hint = f"; did you mean “{m.suggestions[0]}”?" if m.suggestions else ""
                 err("E-LABEL", f"unknown {axis} label “{raw.strip()}” in table {table}{hint}", table=table, values={axis: raw, "suggestions": list(m.suggestions)})
-            return None
+            return
         if m.note:
             findings.append(Finding(rule="N-ALIAS", message=m.note, status="fail", severity="note", file=name, line=line, table=table, values={axis: raw}))
         labels[axis] = m.official
@@ -181,20 +182,20 @@ def _read_record(record, index, note, line, name, figures: Figures, findings: li
         cell = spec.get_format(version).table(table).cell(row, column)
     except KeyError:
         err("E-CELL", f"table {table} has no cell “{row}” × “{column}” in the {version} format", table=table, row=row, column=column)
-        return None
-    if cell.key in figures.lines:
-        first = figures.lines[cell.key]
+        return
+    if cell.key in seen:
+        first = seen[cell.key]
         err("E-DUPLICATE", f"this cell is given twice (first on line {first})", table=table, row=row, column=column, values={"first_line": first}, cells=(cell.key,))
-        return cell.key
+        return
+    seen[cell.key] = line
     value = parse_value(v_raw, cell.kind)
     if isinstance(value, ParseError):
         err(value.code, value.message, table=table, row=row, column=column, values={"value": v_raw}, cells=(cell.key,))
-        return cell.key
+        return
     figures.values[cell.key] = value
     figures.lines[cell.key] = line
     if note:
         figures.notes[cell.key] = note
-    return cell.key
 
 
 def template_csv(version: str) -> str:
