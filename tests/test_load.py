@@ -371,3 +371,12 @@ def test_random_bytes_never_raise(tmp_path_factory, data, version):
     _check_invariants(loaded)
     if loaded.figures is not None:
         assert all(v is None or v is NA or isinstance(v, Decimal) for v in loaded.figures.values.values())
+
+
+def test_duplicate_after_a_refused_value_is_still_a_duplicate(tmp_path):
+    key = (spec.TABLE_3, GRANTED, NP)
+    text = complete_csv("2019", overrides={key: "1O"}) + f"三,{GRANTED},{NP},0\n"
+    loaded = load_text(tmp_path, text)
+    assert sorted(codes(loaded)) == ["E-DUPLICATE", "E-NOT-NUMBER"]
+    (dup,) = [f for f in loaded.findings if f.rule == "E-DUPLICATE"]
+    assert dup.values["first_line"] == 38 and key not in loaded.figures.values
