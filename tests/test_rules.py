@@ -340,7 +340,8 @@ def test_p2_pass_not_assessable_and_not_applicable():
     na_marks = figures("2019", {(T2, "规章", c): NA for c in ("本年新制作数量", "本年新公开数量", "对外公开总数量")})
     assert run("P2", context(na_marks, township="某镇"))[0].status == "pass"
     blank = figures("2019", {(T2, "规章", "本年新制作数量"): None})
-    assert run("P2", context(blank, township="红旗满族乡"))[0].status == "not_assessable"
+    na = run("P2", context(blank, township="红旗满族乡"))[0]
+    assert na.status == "not_assessable" and na.line == blank.lines[(T2, "规章", "本年新制作数量")]
     # A provincial government does make 规章.
     assert run("P2", context(figures("2021", {(T2, "规章", "本年制发件数"): 7}), township="某省人民政府")) == []
 

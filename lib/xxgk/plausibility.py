@@ -87,6 +87,7 @@ def _p1(ctx: Context) -> Iterator[Finding]:
         base = dict(rule=r.id, file=ctx.file, table=table, row=row, column=column, cells=(lim.cell,))
         if not is_number(value):
             yield Finding(status="not_assessable", severity="note", values={"blank": [list(lim.cell)], "limit": lim.limit},
+                          line=_line_of(ctx, (lim.cell,)),
                           message=f"{_label(lim.cell)}: not assessable, blank", **base)
         elif value > lim.limit:
             yield Finding(status="fail", severity="note", line=_line_of(ctx, (lim.cell,)),
@@ -122,6 +123,7 @@ def _p2(ctx: Context) -> Iterator[Finding]:
                               f"bodies counted here?", **base)
     elif blank:
         yield Finding(status="not_assessable", severity="note", cells=tuple(blank), values={"blank": [list(k) for k in blank]},
+                      line=_line_of(ctx, blank),
                       message=f"{rows[0]}: not assessable, blank: {'、'.join(k[2] for k in blank)}", **base)
     else:
         yield Finding(status="pass", severity="note", cells=cells, values={k[2]: values[k] for k in cells},
