@@ -13,12 +13,12 @@ import csv
 import io
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator, TextIO
 from urllib.parse import quote
 
 from markupsafe import escape
 
-from . import __version__, atomic, spec
+from . import __version__, spec
 from . import manifest as mf
 
 INDEX_NAME = "index.html"
@@ -67,38 +67,45 @@ def _sort_number(text: str) -> str:
     return t
 
 
+def row_of(e: dict[str, Any]) -> dict[str, Any]:
+    """A dashboard row (also a summary.csv line) as plain values."""
+    counts = e.get("counts") or {}
+    figures = e.get("figures") or {}
+    row = {
+        "township": e.get("township", ""),
+        "year": e.get("year", ""),
+        "format": e.get("version") or "",
+        "status": e.get("status", ""),
+        "failed_rules": counts.get("failed_rules", 0),
+        "errors": counts.get("errors", 0),
+        "warnings": counts.get("warnings", 0),
+        "html": _link(e, "html") or "",
+        "notebook": _link(e, "ipynb") or "",
+        "error": e.get("error") or "",
+    }
+    for name, _, _ in FIGURES:
+        row[name] = figures.get(name, "")
+    return row
+
+
 def rows(entries: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The dashboard's rows as plain values (also summary.csv's)."""
-    out = []
-    for e in entries:
-        counts = e.get("counts") or {}
-        figures = e.get("figures") or {}
-        row = {
-            "township": e.get("township", ""),
-            "year": e.get("year", ""),
-            "format": e.get("version") or "",
-            "status": e.get("status", ""),
-            "failed_rules": counts.get("failed_rules", 0),
-            "errors": counts.get("errors", 0),
-            "warnings": counts.get("warnings", 0),
-            "html": _link(e, "html") or "",
-            "notebook": _link(e, "ipynb") or "",
-            "error": e.get("error") or "",
-        }
-        for name, _, _ in FIGURES:
-            row[name] = figures.get(name, "")
-        out.append(row)
-    return out
+    return [row_of(e) for e in entries]
 
 
-def summary_csv(table: list[dict[str, Any]]) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for row in table:
-        writer.writerow([row[c] for c in CSV_COLUMNS])
+def write_summary_csv(f: TextIO, entries: Iterable[dict[str, Any]]) -> None:
     # With a BOM: Excel on a Chinese Windows otherwise reads UTF-8 as the local code page.
-    return "\ufeff" + buf.getvalue()
+    f.write("\ufeff")
+    writer = csv.writer(f, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for e in entries:
+        row = row_of(e)
+        writer.writerow([row[c] for c in CSV_COLUMNS])
+
+
+def summary_csv(entries: Iterable[dict[str, Any]]) -> str:
+    buf = io.StringIO()
+    write_summary_csv(buf, entries)
+    return buf.getvalue()
 
 
 def _href(path: str) -> str:
@@ -177,16 +184,15 @@ def _rules_view(entries: list[dict[str, Any]]) -> str:
     return "\n".join(parts)
 
 
-def index_html(entries: list[dict[str, Any]]) -> str:
-    table = rows(entries)
-    counts = {s: sum(1 for r in table if r["status"] == s) for s in mf.STATUSES}
+def index_pieces(entries: list[dict[str, Any]]) -> Iterator[str]:
+    """The page in pieces (head, one per row, tail), for writing without holding it whole."""
+    counts = {s: sum(1 for e in entries if e.get("status") == s) for s in mf.STATUSES}
     summary = " · ".join(f'<span class="badge {s.replace(" ", "-")}">{escape(STATUS_TEXT[s])}</span> {counts[s]}'
                          for s in mf.STATUSES)
     heads = "".join(f'<th scope="col" data-type="{kind}" title="{escape(title)}">{escape(text)}</th>'
                     for text, kind, title in _HEADINGS)
     options = "".join(f'<option value="{escape(s)}">{escape(STATUS_TEXT[s])}</option>' for s in mf.STATUSES)
-    body = "\n".join(_report_row(r) for r in table)
-    return f"""<!DOCTYPE html>
+    yield f"""<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
@@ -200,7 +206,7 @@ def index_html(entries: list[dict[str, Any]]) -> str:
 <body>
 <header>
 <h1>政府信息公开工作年度报告 · 审阅总览</h1>
-<p class="totals">{len(table)} 份报告 reports: {summary}</p>
+<p class="totals">{len(entries)} 份报告 reports: {summary}</p>
 <nav><a href="#reports">按报告 By report</a> <a href="#rules">按规则 By rule</a></nav>
 </header>
 <main>
@@ -209,13 +215,15 @@ def index_html(entries: list[dict[str, Any]]) -> str:
 <div class="controls">
 <label>筛选 Filter <input type="search" id="filter" placeholder="乡镇、年度、规则…" autocomplete="off"></label>
 <label>状态 Status <select id="status-filter"><option value="">全部 all</option>{options}</select></label>
-<span id="shown" aria-live="polite">{len(table)} / {len(table)}</span>
+<span id="shown" aria-live="polite">{len(entries)} / {len(entries)}</span>
 </div>
 <table id="reports-table">
 <thead><tr>{heads}</tr></thead>
 <tbody>
-{body}
-</tbody>
+"""
+    for e in entries:
+        yield _report_row(row_of(e)) + "\n"
+    yield f"""</tbody>
 </table>
 </section>
 <section id="rules">
@@ -231,13 +239,17 @@ def index_html(entries: list[dict[str, Any]]) -> str:
 """
 
 
+def index_html(entries: list[dict[str, Any]]) -> str:
+    return "".join(index_pieces(entries))
+
+
 def write(root: Path, manifest: mf.Manifest) -> tuple[Path, Path]:
     """Write ``output/index.html`` and ``output/summary.csv`` (each beside, then renamed)."""
     entries = manifest.entries()
     out = Path(root) / "output"
-    index = atomic.write_text(out / INDEX_NAME, index_html(entries))
-    summary = atomic.write_text(out / SUMMARY_NAME, summary_csv(rows(entries)))
+    index = mf.write_streamed(out / INDEX_NAME, lambda f: f.writelines(index_pieces(entries)))
+    summary = mf.write_streamed(out / SUMMARY_NAME, lambda f: write_summary_csv(f, entries))
     return index, summary
 
 
-__all__ = ["CSV_COLUMNS", "FIGURES", "index_html", "rows", "summary_csv", "write"]
+__all__ = ["CSV_COLUMNS", "FIGURES", "index_html", "index_pieces", "row_of", "rows", "summary_csv", "write"]

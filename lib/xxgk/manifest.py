@@ -15,13 +15,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, TextIO
 
-from . import __version__, atomic
+from . import __version__
 from .paths import Layout
 
 MANIFEST_VERSION = 1
@@ -162,10 +163,41 @@ class Manifest:
         """Every report, by year then township."""
         return sorted(self.reports.values(), key=lambda e: (e.get("year", 0), e.get("township", "")))
 
-    def dumps(self) -> str:
-        data = {"manifest_version": MANIFEST_VERSION,
+    def _data(self) -> dict[str, Any]:
+        return {"manifest_version": MANIFEST_VERSION,
                 "reports": {key(e["township"], e["year"]): e for e in self.entries()}}
-        return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+    def dumps(self) -> str:
+        return json.dumps(self._data(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
     def save(self) -> None:
-        atomic.write_text(self.path, self.dumps())
+        def produce(f: TextIO) -> None:
+            json.dump(self._data(), f, ensure_ascii=False, indent=1, sort_keys=True)
+            f.write("\n")
+
+        write_streamed(self.path, produce)
+
+
+def write_streamed(target: Path, produce: Callable[[TextIO], None]) -> Path:
+    """:func:`xxgk.atomic.write_text` for text written in pieces, so that a manifest or dashboard of
+    thousands of reports never sits in memory whole: beside the target (same temporary name
+    pattern), flushed to disk, then renamed into place; removed if anything goes wrong."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            produce(f)
+            f.flush()
+            os.fsync(f.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    return target

@@ -1,0 +1,182 @@
+"""The in-process engine records what a Jupyter kernel records: same executed notebook, same page.
+
+The in-process engine refuses to run twice in a process, so it always runs in a process of its
+own here: ``xxgk batch`` (which forks one per report) or a small script in a subprocess.  The
+kernel side runs in this process through the public API, as ``xxgk render`` does.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from xxgk import execute
+from xxgk.render import render
+
+PROJECT = Path(__file__).resolve().parents[1]
+XXGK = [sys.executable, "-c", "from xxgk.cli import main; main()"]
+SEED = ("红旗满族乡", 2020)
+SAMPLE_2021 = ("示例镇", 2021)
+
+
+def copy_inputs(root: Path, *reports: tuple[str, int]) -> None:
+    for township, year in reports:
+        for rel in (f"data/{year}/{township}.csv", f"params/{township}/{year}.yaml"):
+            target = root / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(PROJECT / rel, target)
+
+
+def test_batch_pages_and_notebooks_are_byte_identical_to_xxgk_render(tmp_path):
+    """The seed (2019 format) and a 2021-format report: fast engine through xxgk batch vs kernel."""
+    kernel_root, fast_root = tmp_path / "kernel", tmp_path / "fast"
+    for root in (kernel_root, fast_root):
+        copy_inputs(root, SEED, SAMPLE_2021)
+    for township, year in (SEED, SAMPLE_2021):
+        result = render(kernel_root, township, year, engine="kernel")
+        assert result.status == "ok", result.error
+    done = subprocess.run([*XXGK, "batch", "--root", str(fast_root), "--engine", "inprocess", "-j", "2"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    for township, year in (SEED, SAMPLE_2021):
+        for suffix in (".html", ".ipynb"):
+            rel = Path("output") / str(year) / f"{township}{suffix}"
+            kernel_bytes, fast_bytes = (kernel_root / rel).read_bytes(), (fast_root / rel).read_bytes()
+            assert len(kernel_bytes) > 1000
+            assert fast_bytes == kernel_bytes, f"{rel} differs between the in-process engine and the kernel"
+
+
+# A notebook exercising every kind of output a kernel records, and a failure that stops it.
+CELLS = [
+    new_markdown_cell("# outputs"),
+    new_code_cell("township = 'x'\nyear = 2020", metadata={"tags": ["parameters"]}),
+    new_code_cell("import pandas as pd\nfrom IPython.display import HTML, Markdown, display, clear_output\n"
+                  "print('hello'); print('world')"),
+    new_code_cell("display(HTML('<b>bold</b>'))\nprint('between')\nimport sys; sys.stderr.write('to stderr\\n')\n"
+                  "display(Markdown('*md*'), metadata={'isolated': True})"),
+    new_code_cell(""),
+    new_code_cell("pd.DataFrame({'a': [1, 2], 'b': ['x', 'y']})"),
+    new_code_cell("handle = display(HTML('first'), display_id=True)\nhandle.update(HTML('second'))\n"
+                  "print('gone'); clear_output(wait=True); print('kept')"),
+    new_code_cell("x = 1", metadata={"tags": ["skip-execution"]}),
+    new_code_cell("def f():\n    raise ValueError('allowed')\nf()", metadata={"tags": ["raises-exception"]}),
+    new_code_cell("print(township, year)\n{'year': year}"),
+    new_code_cell("1/0"),
+    new_code_cell("print('never runs')"),
+]
+
+RUNNER = textwrap.dedent("""
+    import sys, nbformat
+    from xxgk import execute
+    import xxgk.engines
+    engine, source, target = sys.argv[1:4]
+    nb = nbformat.read(source, as_version=4)
+    try:
+        done = execute.execute(nb, {"township": "y", "year": 2021}, cwd=".", labels=execute.Labels("in", "out"), engine=engine)
+    except execute.ExecutionFailed as e:
+        done = e.notebook
+        print("FAILED", e, file=sys.stderr)
+    open(target, "w", encoding="utf-8").write(execute.dumps(done))
+""")
+
+
+def run_engine(tmp_path: Path, engine: str) -> tuple[str, str]:
+    source = tmp_path / "outputs.ipynb"
+    nbformat.write(new_notebook(cells=CELLS, metadata={"kernelspec": {"name": "python3", "language": "python",
+                                                                       "display_name": "Python 3 (ipykernel)"}}), source)
+    target = tmp_path / f"{engine}.ipynb"
+    done = subprocess.run([sys.executable, "-c", RUNNER, engine, str(source), str(target)], capture_output=True,
+                          text=True, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    return target.read_text(encoding="utf-8"), done.stderr
+
+
+def test_every_kind_of_output_is_recorded_as_the_kernel_records_it(tmp_path):
+    kernel, kernel_err = run_engine(tmp_path, "kernel")
+    fast, fast_err = run_engine(tmp_path, "inprocess")
+    assert "FAILED" in kernel_err and "ZeroDivisionError" in kernel_err
+    assert "FAILED" in fast_err and "ZeroDivisionError" in fast_err
+    assert fast == kernel
+
+    nb = json.loads(fast)
+    by_source = {"".join(c["source"]): c for c in nb["cells"]}
+    hello = by_source["import pandas as pd\nfrom IPython.display import HTML, Markdown, display, clear_output\nprint('hello'); print('world')"]
+    assert hello["outputs"] == [{"name": "stdout", "output_type": "stream", "text": ["hello\n", "world\n"]}]
+    frame = by_source["pd.DataFrame({'a': [1, 2], 'b': ['x', 'y']})"]
+    assert frame["outputs"][0]["output_type"] == "execute_result"
+    assert {"text/html", "text/plain"} <= set(frame["outputs"][0]["data"])
+    # Execution counts follow the executed cells: the empty and the skipped cell take none.
+    counts = [c.get("execution_count") for c in nb["cells"] if c["cell_type"] == "code"]
+    assert counts[-1] is None  # after the failure nothing ran
+    assert [c for c in counts if c is not None] == list(range(1, len([c for c in counts if c is not None]) + 1))
+    # papermill marks the failing cell, as it does for the kernel.
+    tags = [t for c in nb["cells"] for t in c.get("metadata", {}).get("tags", [])]
+    assert "papermill-error-cell-tag" in tags
+
+
+def test_the_engine_runs_one_notebook_per_process(tmp_path):
+    script = textwrap.dedent("""
+        import nbformat
+        from nbformat.v4 import new_code_cell, new_notebook
+        from xxgk import execute
+        import xxgk.engines
+        nb = new_notebook(cells=[new_code_cell("secret = 42")], metadata={"kernelspec": {"name": "python3", "language": "python", "display_name": "p"}})
+        execute.execute(nb, {}, cwd=".", labels=execute.Labels("in", "out"), engine="inprocess")
+        try:
+            execute.execute(nb, {}, cwd=".", labels=execute.Labels("in", "out"), engine="inprocess")
+        except execute.ExecutionFailed as e:
+            print("REFUSED", e)
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "REFUSED" in done.stdout and "one report per fresh process" in done.stdout
+
+
+def test_no_process_runs_two_reports(tmp_path):
+    """Each report's notebook runs in a process of its own: the process ids the cells see differ."""
+    copy_inputs(tmp_path, SEED, SAMPLE_2021)
+    probe = tmp_path / "pids.txt"
+    script = textwrap.dedent(f"""
+        import os
+        from xxgk import html
+        original = html.title_block
+        def title_block(report):
+            with open({str(probe)!r}, "a") as f:
+                f.write(f"{{os.getpid()}} {{report.township}}\\n")
+            return original(report)
+        html.title_block = title_block
+        from xxgk.cli import main
+        main()
+    """)
+    done = subprocess.run([sys.executable, "-c", script, "batch", "--root", str(tmp_path), "-j", "1", "--force"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    lines = probe.read_text().split("\n")[:-1]
+    assert len(lines) == 2
+    pids = {line.split()[0] for line in lines}
+    assert len(pids) == 2
+
+
+def test_kernel_side_effects_are_scrubbed_the_same_way(tmp_path):
+    """A warning names the cell's file with the process id (both engines); nothing else varies."""
+    cells = [new_code_cell("import warnings\nwarnings.warn('careful')")]
+    source = tmp_path / "w.ipynb"
+    nbformat.write(new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "language": "python",
+                                                                      "display_name": "p"}}), source)
+    outs = []
+    for engine in ("kernel", "inprocess"):
+        target = tmp_path / f"w-{engine}.ipynb"
+        done = subprocess.run([sys.executable, "-c", RUNNER, engine, str(source), str(target)], capture_output=True,
+                              text=True, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        outs.append(re.sub(r"ipykernel_\d+", "ipykernel_PID", target.read_text(encoding="utf-8")))
+    assert outs[0] == outs[1]
+    assert "UserWarning: careful" in outs[1]
