@@ -275,8 +275,10 @@ def _str(dumper: yaml.SafeDumper, text: str):
 _Dumper.add_representer(str, _str)
 
 
-def generate(townships: int, years: list[int], *, seed: int = 0, with_errors: bool = False):
-    """Yield (township, year, data CSV text, params YAML text, planted problem or None)."""
+def generate(townships: int, years: list[int], *, seed: int = 0, with_errors: bool = False, blanks: bool = True):
+    """Yield (township, year, data CSV text, params YAML text, planted problem or None).
+
+    ``blanks=False`` fills every cell (for tests that need reports without warnings)."""
     for index in range(1, townships + 1):
         name = township_name(index)
         rng = random.Random(f"xxgk-demo:{seed}:{index}")
@@ -284,19 +286,19 @@ def generate(townships: int, years: list[int], *, seed: int = 0, with_errors: bo
         for year in sorted(years):
             version = spec.version_for_year(year)
             values: dict[Key, Any] = {**_table_2(rng, version, state), **_table_3(rng, version, state), **_table_4(rng)}
-            if rng.random() < BLANK_SHARE:
+            if rng.random() < BLANK_SHARE and blanks:
                 _blank_some(rng, version, values)
             planted = _plant(rng, version, values) if with_errors and rng.random() < ERROR_SHARE else None
             yield name, year, data_csv(version, values), params_yaml(name, year, rng), planted
 
 
 def write_demo(root: Path | str, townships: int, years: list[int], *, seed: int = 0, with_errors: bool = False,
-               force: bool = False) -> Written:
+               force: bool = False, blanks: bool = True) -> Written:
     """Write the files under ``root``; refuse (writing nothing) if any exists, unless ``force``."""
     if townships < 1 or not years:
         raise ValueError("at least one township and one year")
     layout = Layout(Path(root))
-    made = list(generate(townships, years, seed=seed, with_errors=with_errors))
+    made = list(generate(townships, years, seed=seed, with_errors=with_errors, blanks=blanks))
     if not force:
         existing = [p for t, y, *_ in made for p in (layout.data_file(t, y), layout.params_file(t, y)) if p.exists()]
         if existing:
