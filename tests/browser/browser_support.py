@@ -63,10 +63,10 @@ def make_root(tmp: Path) -> Path:
     return tmp
 
 
-def run_xxgk(*args: str, root: Path, timeout: float = 900) -> subprocess.CompletedProcess:
+def run_xxgk(*args: str, root: Path, timeout: float = 900, expect: int = 0) -> subprocess.CompletedProcess:
     proc = subprocess.run([*XXGK, *args, "--root", str(root)], capture_output=True, text=True,
                           timeout=timeout, cwd=root, stdin=subprocess.DEVNULL)
-    assert proc.returncode == 0, f"xxgk {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
+    assert proc.returncode == expect, f"xxgk {' '.join(args)} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}"
     return proc
 
 
