@@ -199,6 +199,7 @@ def index_pieces(entries: list[dict[str, Any]]) -> Iterator[str]:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="xxgk {escape(__version__)}">
 <title>政府信息公开工作年度报告 · 审阅总览</title>
+<script>document.documentElement.classList.add("js")</script>
 <style>
 {_asset("dashboard.css")}
 </style>
@@ -216,6 +217,9 @@ def index_pieces(entries: list[dict[str, Any]]) -> Iterator[str]:
 <label>筛选 Filter <input type="search" id="filter" placeholder="乡镇、年度、规则…" autocomplete="off"></label>
 <label>状态 Status <select id="status-filter"><option value="">全部 all</option>{options}</select></label>
 <span id="shown" aria-live="polite">{len(entries)} / {len(entries)}</span>
+<span id="pager" hidden><button type="button" id="page-prev">上一页</button> <span id="page-info"></span>
+<button type="button" id="page-next">下一页</button>
+<label>每页 <select id="page-size"><option>100</option><option selected>200</option><option>500</option><option>1000</option><option value="0">全部 all</option></select></label></span>
 </div>
 <table id="reports-table">
 <thead><tr>{heads}</tr></thead>

@@ -1,0 +1,302 @@
+"""The review dashboard (output/index.html) and summary.csv, read back as HTML with lxml.
+
+The key figures expected here are computed from the data files with the format's definitions
+(new applications = 表三 一 · 总计; share granted = （一）予以公开 ÷ （七）总计 in the 总计 column,
+one decimal; carried over = 四 · 总计; 行政复议 = 表四 行政复议 总计; 行政诉讼 = 未经复议直接起诉 总计 +
+复议后起诉 总计), not taken from the kit.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from urllib.parse import unquote
+
+import lxml.html
+import pytest
+
+from xxgk import dashboard, demo_data
+from xxgk import manifest as mf
+
+XXGK = [sys.executable, "-c", "from xxgk.cli import main; main()"]
+NEW, GRANTED, RESULTS_TOTAL, CARRIED_OUT = ("一、本年新收政府信息公开申请数量", "（一）予以公开", "（七）总计",
+                                            "四、结转下年度继续办理")
+
+
+def csv_values(path: Path) -> dict[tuple[str, str, str], str]:
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))[1:]
+    return {(t, r, c): v for t, r, c, v in rows}
+
+
+def set_value(root: Path, township: str, year: int, key: tuple[str, str, str], value: str) -> None:
+    path = root / "data" / str(year) / f"{township}.csv"
+    prefix = ",".join(key) + ","
+    lines = [prefix + value if line.startswith(prefix) else line
+             for line in path.read_text(encoding="utf-8").splitlines()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def batch_root(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("dash")
+    demo_data.write_demo(root, 3, [2020, 2021], seed=4, blanks=False)
+    set_value(root, "示例镇002", 2021, ("四", "行政复议", "总计"), "99")  # R6 fails
+    set_value(root, "示例镇003", 2020, ("三", NEW, "自然人"), "十二")  # input error
+    proc = subprocess.run([*XXGK, "batch", "--root", str(root)], capture_output=True, text=True)
+    assert proc.returncode == 1, proc.stderr  # the input error
+    return root
+
+
+def page(root: Path):
+    return lxml.html.fromstring((root / "output" / "index.html").read_bytes())
+
+
+def table_rows(doc) -> dict[tuple[str, int], dict]:
+    heads = [th.text_content() for th in doc.xpath('//table[@id="reports-table"]/thead/tr/th')]
+    out = {}
+    for tr in doc.xpath('//table[@id="reports-table"]/tbody/tr'):
+        cells = tr.xpath("./td")
+        assert len(cells) == len(heads)
+        row = {h: c.text_content().strip() for h, c in zip(heads, cells)}
+        row["_status"] = tr.get("data-status")
+        row["_links"] = {a.text_content(): a.get("href") for a in tr.xpath(".//a")}
+        out[(row["乡镇"], int(row["年度"]))] = row
+    return out
+
+
+def expected_figures(values: dict) -> dict[str, str]:
+    total = lambda table, row: values[(table, row, "总计")]  # noqa: E731
+    granted, handled = Decimal(total("三", GRANTED)), Decimal(total("三", RESULTS_TOTAL))
+    share = "/" if handled == 0 else f"{(granted * 100 / handled).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+    return {
+        "新收申请": total("三", NEW),
+        "予以公开占比": share,
+        "结转下年度": total("三", CARRIED_OUT),
+        "行政复议": total("四", "行政复议"),
+        "行政诉讼": str(int(total("四", "未经复议直接起诉")) + int(total("四", "复议后起诉"))),
+    }
+
+
+def test_one_row_per_report_with_status_format_and_key_figures(batch_root):
+    rows = table_rows(page(batch_root))
+    assert set(rows) == {(f"示例镇00{i}", y) for i in (1, 2, 3) for y in (2020, 2021)}
+    for (township, year), row in rows.items():
+        assert row["格式"] == ("2019" if year <= 2020 else "2021")  # spec: 2019 format for 2019–2020
+        if (township, year) == ("示例镇003", 2020):
+            assert row["_status"] == mf.INPUT_ERRORS and "输入错误" in row["状态"]
+            assert row["_links"] == {}  # nothing was rendered
+            assert "十二" in row["问题"]
+            continue
+        values = csv_values(batch_root / "data" / str(year) / f"{township}.csv")
+        for heading, want in expected_figures(values).items():
+            assert row[heading] == want, (township, year, heading)
+        assert set(row["_links"]) == {"HTML", "ipynb"}
+        for href in row["_links"].values():
+            assert (batch_root / "output" / unquote(href)).is_file()
+        if (township, year) == ("示例镇002", 2021):
+            assert row["_status"] == mf.WARNINGS and row["未通过规则"] == "1" and row["行政复议"] == "99"
+        else:
+            assert row["_status"] == mf.OK and row["未通过规则"] == "0"
+
+
+def test_failed_checks_grouped_by_rule(batch_root):
+    doc = page(batch_root)
+    groups = {d.get("data-rule"): d for d in doc.xpath('//section[@id="rules"]//details')}
+    assert "R6" in groups and "E-NOT-NUMBER" in groups
+    r6 = groups["R6"]
+    assert [tr.xpath("./td")[0].text_content() for tr in r6.xpath(".//tbody/tr")] == ["示例镇002 2021"]
+    assert "行政复议" in r6.text_content() and "1 份报告" in r6.xpath("./summary")[0].text_content()
+    assert [tr.xpath("./td")[0].text_content() for tr in groups["E-NOT-NUMBER"].xpath(".//tbody/tr")] == ["示例镇003 2020"]
+    # Consistency rules come before the input problems.
+    order = list(groups)
+    assert order.index("R6") < order.index("E-NOT-NUMBER")
+
+
+def test_the_page_needs_nothing_but_itself(batch_root):
+    raw = (batch_root / "output" / "index.html").read_text(encoding="utf-8")
+    doc = lxml.html.fromstring(raw.encode())
+    assert doc.get("lang") == "zh-CN"
+    assert doc.xpath("//*[@src]") == [] and doc.xpath("//link") == []
+    assert "http://" not in raw and "https://" not in raw and "@import" not in raw
+    for a in doc.xpath("//a[@href]"):
+        href = a.get("href")
+        assert href.startswith("#") or (":" not in href and not href.startswith("/")), href
+    scripts = doc.xpath("//script")
+    assert all(s.get("src") is None for s in scripts) and any("sortBy" in s.text for s in scripts)
+
+
+def test_summary_csv_has_the_same_rows(batch_root):
+    text = (batch_root / "output" / "summary.csv").read_text(encoding="utf-8-sig")
+    records = list(csv.DictReader(io.StringIO(text)))
+    assert list(records[0]) == list(dashboard.CSV_COLUMNS)
+    rows = table_rows(page(batch_root))
+    assert len(records) == len(rows)
+    for rec in records:
+        row = rows[(rec["township"], int(rec["year"]))]
+        assert rec["status"] == row["_status"]
+        assert rec["format"] == row["格式"] and rec["failed_rules"] == row["未通过规则"]
+        for name, heading, _ in dashboard.FIGURES:
+            assert rec[name] == row[heading]
+        assert rec["html"] == (unquote(row["_links"]["HTML"]) if "HTML" in row["_links"] else "")
+
+
+def entry(township: str, year: int, status: str, **kw) -> dict:
+    e = {"township": township, "year": year, "status": status, "version": "2021", "error": None,
+         "counts": {"failed_rules": 0, "errors": 0, "warnings": 0}, "failed_checks": [],
+         "figures": {"new_applications": "10", "granted_share": "50.0%", "carried_out": "1", "reviews": "0",
+                     "lawsuits": "/"},
+         "outputs": {"html": {"path": f"{year}/{township}.html", "bytes": 1},
+                     "ipynb": {"path": f"{year}/{township}.ipynb", "bytes": 1}}}
+    e.update(kw)
+    return e
+
+
+def test_text_from_inputs_is_escaped_and_links_are_quoted():
+    evil = entry("甲&乙#1", 2021, mf.FAILED, error='notebook failed: <script>alert("x")</script>',
+                 failed_checks=[{"rule": "R1", "title": "t<b>", "severity": "warning", "is_rule": True, "count": 1,
+                                 "messages": ["<img src=x onerror=alert(1)>"]}])
+    doc = lxml.html.fromstring(dashboard.index_html([evil]).encode())
+    assert not any("alert" in (s.text or "") for s in doc.xpath("//script"))
+    assert doc.xpath("//img") == [] and doc.xpath("//b") == []
+    row = table_rows(doc)[("甲&乙#1", 2021)]
+    assert row["问题"] == 'notebook failed: <script>alert("x")</script>'
+    assert row["_links"]["HTML"] == "2021/%E7%94%B2%26%E4%B9%99%231.html"  # '#' would cut the path short
+    assert "<img src=x onerror=alert(1)>" in doc.xpath('//details[@data-rule="R1"]')[0].text_content()
+
+
+def test_sort_keys_put_problems_first_and_blanks_last():
+    entries = [entry("a", 2021, mf.OK), entry("b", 2021, mf.INPUT_ERRORS), entry("c", 2021, mf.WARNINGS),
+               entry("d", 2021, mf.FAILED)]
+    doc = lxml.html.fromstring(dashboard.index_html(entries).encode())
+    ranks = {tr.xpath("./td")[0].text_content(): int(tr.xpath('./td[@class="status"]')[0].get("data-sort"))
+             for tr in doc.xpath("//tbody/tr")}
+    assert sorted(ranks, key=ranks.get) == ["b", "d", "c", "a"]
+    cells = doc.xpath("//tbody/tr[1]/td")
+    sort_values = [c.get("data-sort") for c in cells[5:10]]
+    assert sort_values == ["10", "50.0", "1", "0", ""]  # the share sorts as a number, "/" last
+
+
+def test_an_empty_manifest_still_makes_a_page(tmp_path):
+    m = mf.Manifest(tmp_path / "output" / "manifest.json")
+    index, summary = dashboard.write(tmp_path, m)
+    doc = lxml.html.fromstring(index.read_bytes())
+    assert doc.xpath("//tbody/tr") == [] and "没有未通过的检查" in doc.text_content()
+    assert summary.read_text(encoding="utf-8-sig").strip() == ",".join(dashboard.CSV_COLUMNS)
+
+
+# --- in a browser: sorting and filtering 10,000 rows, offline ---------------------------------------
+
+
+def _chromium():
+    from xxgk import browser
+
+    problem = browser.missing()
+    if problem:
+        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+            pytest.fail(f"CI=true and {problem}", pytrace=False)
+        pytest.skip(problem)
+    return browser.find_chromium(), browser.FLAGS
+
+
+def test_sort_and_filter_10000_rows_in_the_browser(tmp_path):
+    chromium, flags = _chromium()
+    from playwright.sync_api import sync_playwright
+
+    statuses = (mf.OK, mf.WARNINGS, mf.FAILED, mf.INPUT_ERRORS)
+    entries = []
+    for i in range(10_000):
+        figures = {"new_applications": str((i * 7919) % 1000), "granted_share": f"{(i % 1000) / 10:.1f}%",
+                   "carried_out": str(i % 5), "reviews": str(i % 3), "lawsuits": "" if i % 97 == 0 else str(i % 4)}
+        entries.append(entry(f"示例镇{i:05d}", 2019 + i % 6, statuses[i % 4], figures=figures))
+    path = tmp_path / "index.html"
+    path.write_text(dashboard.index_html(entries), encoding="utf-8")
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(chromium), args=list(flags))
+        try:
+            context = browser.new_context()
+            requests = []
+            context.on("request", lambda r: requests.append(r.url))
+            p = context.new_page()
+            p.goto(path.as_uri())
+            # One page of rows in the table at a time; the counter speaks of all of them.
+            assert p.locator("#reports-table tbody tr").count() == 200
+            assert p.inner_text("#shown") == "10000 / 10000" and p.inner_text("#page-info") == "1 / 50"
+
+            def column(n: int) -> list[str]:
+                return p.evaluate(f"""Array.from(document.querySelectorAll('#reports-table tbody tr'))
+                    .map(r => r.cells[{n}].textContent)""")
+
+            def go(page: str) -> None:
+                while p.inner_text("#page-info") != page:
+                    p.click("#page-next")
+
+            new_apps = p.locator("#reports-table thead th", has_text="新收申请")
+            new_apps.click()
+            first = [int(v) for v in column(5)]
+            assert first == sorted(first) and first[0] == 0 and new_apps.get_attribute("aria-sort") == "ascending"
+            p.click("#page-next")
+            second = [int(v) for v in column(5)]
+            assert second == sorted(second) and second[0] >= first[-1]
+            assert p.inner_text("#page-info") == "2 / 50"
+            new_apps.click()
+            shown = [int(v) for v in column(5)]
+            assert shown == sorted(shown, reverse=True) and shown[0] == 999
+            assert new_apps.get_attribute("aria-sort") == "descending" and p.inner_text("#page-info") == "1 / 50"
+            p.locator("#reports-table thead th", has_text="予以公开占比").click()
+            shares = [float(v.rstrip("%")) for v in column(6)]
+            assert shares == sorted(shares)  # as numbers: "100.0%" would sort before "9.9%" as text
+            p.locator("#reports-table thead th", has_text="行政诉讼").click()
+            go("50 / 50")
+            blanks = sum(1 for i in range(10_000) if i % 97 == 0)
+            assert column(9)[-blanks:] == [""] * blanks  # blanks sort last
+            p.locator("#reports-table thead th", has_text="乡镇").click()
+            p.select_option("#page-size", "100")
+            assert p.inner_text("#page-info") == "1 / 100"
+            assert column(0)[:3] == ["示例镇00000", "示例镇00001", "示例镇00002"]
+
+            p.fill("#filter", "示例镇0004")
+            p.wait_for_function("document.getElementById('shown').textContent === '10 / 10000'")
+            assert column(0) == [f"示例镇0004{d}" for d in range(10)]
+            p.fill("#filter", "")
+            p.select_option("#status-filter", mf.FAILED)
+            p.wait_for_function("document.getElementById('shown').textContent === '2500 / 10000'")
+            assert set(p.evaluate("Array.from(document.querySelectorAll('#reports-table tbody tr')).map(r => r.dataset.status)")) == {mf.FAILED}
+            assert p.inner_text("#page-info") == "1 / 25"
+            assert requests == [path.as_uri()]  # the page asked for nothing else
+        finally:
+            browser.close()
+
+
+def test_dashboard_written_beside_and_renamed(tmp_path, monkeypatch):
+    """A failure while writing leaves the old dashboard whole and no temporary file."""
+    m = mf.Manifest(tmp_path / "output" / "manifest.json")
+    m.put(entry("甲", 2021, mf.OK))
+    index, _ = dashboard.write(tmp_path, m)
+    before = index.read_bytes()
+
+    def broken(entries):
+        yield "<!DOCTYPE html>"
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(dashboard, "index_pieces", broken)
+    with pytest.raises(RuntimeError):
+        dashboard.write(tmp_path, m)
+    assert index.read_bytes() == before
+    assert [p.name for p in (tmp_path / "output").iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_manifest_round_trip(tmp_path):
+    m = mf.Manifest(tmp_path / "output" / "manifest.json")
+    m.put(entry("甲", 2021, mf.OK, fingerprint="abc"))
+    m.save()
+    data = json.loads((tmp_path / "output" / "manifest.json").read_text(encoding="utf-8"))
+    assert data["manifest_version"] == mf.MANIFEST_VERSION and list(data["reports"]) == ["2021/甲"]
+    again = mf.Manifest.for_root(tmp_path)
+    assert again.get("甲", 2021)["fingerprint"] == "abc" and again.problem is None
