@@ -47,7 +47,7 @@ def rendered(proc: subprocess.CompletedProcess) -> list[tuple[str, str, int]]:
     """(status, township, year) of each report the run rendered, from its plain progress lines."""
     out = []
     for line in proc.stderr.splitlines():
-        m = re.match(r"\[\s*\d+/\d+\] (ok|warnings|FAILED|INPUT ERRORS)\s+(\d{4}) (\S+)\s+[\d.]+ s$", line)
+        m = re.match(r"\[\s*\d+/\d+\] (ok|warnings|FAILED|INPUT ERRORS)\s+(\d{4}) (\S+)\s+[\d.]+ s\b", line)
         if m:
             out.append((m.group(1), m.group(3), int(m.group(2))))
     return out
@@ -470,3 +470,25 @@ def test_progress_on_a_terminal_shows_counts_and_time_left():
     lines = summary_lines(result)
     assert lines[0].startswith("3 report(s)") and "1 failed" in lines[0] and "1 unchanged (skipped)" in lines[0]
     assert lines[1] == "  FAILED 2021 示例镇002: notebook failed: boom"
+
+
+def test_plain_lines_carry_the_counts_and_the_time_left(tmp_path):
+    make_demo(tmp_path, townships=2, years=(2021,))
+    proc = xxgk("batch", "-j", "1", root=tmp_path)
+    lines = [line for line in proc.stderr.splitlines() if line.startswith("[")]
+    assert re.fullmatch(r"\[1/2\] ok\s+2021 示例镇001  [\d.]+ s  \(ok 1 · warnings 0 · failed 0 · skipped 0 · about \d+ s left\)",
+                        lines[0]), lines[0]
+    assert lines[1].endswith("(ok 2 · warnings 0 · failed 0 · skipped 0)")
+
+
+def test_without_fork_each_report_gets_a_new_interpreter_and_a_kernel(tmp_path):
+    """The fallback where os.fork does not exist (Windows): same pages as the forked in-process engine."""
+    fast, slow = tmp_path / "fast", tmp_path / "slow"
+    make_demo(fast, townships=1, years=(2020, 2021))
+    make_demo(slow, townships=1, years=(2020, 2021))
+    assert xxgk("batch", root=fast).returncode == 0
+    proc = xxgk("batch", root=slow, patch="from xxgk import batch\nbatch.FORK_AVAILABLE = False")
+    assert proc.returncode == 0, proc.stderr
+    assert "engine kernel" in proc.stderr and len(rendered(proc)) == 2
+    for page in sorted((fast / "output").glob("*/*.html")):
+        assert (slow / "output" / page.relative_to(fast / "output")).read_bytes() == page.read_bytes()

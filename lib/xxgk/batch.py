@@ -370,7 +370,15 @@ def _spawn_worker(job: _Job, opts: Options, engine: str) -> _Running:
 
 
 def _kill_tree(run: _Running) -> None:
-    """The worker, its process group and any process it started (a kernel has a session of its own)."""
+    """The worker, its process group and any process it started (a kernel has a session of its own).
+
+    The worker is stopped first, so that it cannot start a process between the listing of its
+    descendants and the kill."""
+    if hasattr(signal, "SIGSTOP"):
+        try:
+            os.kill(run.pid, signal.SIGSTOP)
+        except OSError:
+            pass
     try:
         import psutil
 

@@ -27,22 +27,32 @@ class PlainDisplay:
     def __init__(self, stream: TextIO | None = None):
         self.out = stream or sys.stderr
         self.width = 1
+        self.started = time.monotonic()
 
     def __call__(self, kind: str, outcome: Outcome | None, result: BatchResult) -> None:
         if kind == "plan":
             self.width = len(str(result.total))
+            self.started = time.monotonic()
             self._line(f"xxgk batch: {result.total} report(s), engine {result.engine}")
         elif kind == "warning":
             self._line(f"warning: {result.warnings[-1]}")
-        elif kind in ("done", "skipped") and outcome is not None:
+        elif kind == "skipped" and outcome is not None:
+            self._line(f"[{len(result.outcomes):>{self.width}}/{result.total}] {'skipped':<12} {outcome.year} {outcome.township}")
+        elif kind == "done" and outcome is not None:
             n = len(result.outcomes)
-            took = f"  {outcome.seconds:.1f} s" if kind == "done" else ""
             self._line(f"[{n:>{self.width}}/{result.total}] {_LABEL.get(outcome.status, outcome.status):<12} "
-                       f"{outcome.year} {outcome.township}{took}")
+                       f"{outcome.year} {outcome.township}  {outcome.seconds:.1f} s  ({_counts(result)}{self._left(result)})")
         elif kind == "retry" and outcome is not None:
             self._line(f"retrying {outcome.year} {outcome.township}: {outcome.error}")
         elif kind == "stopping":
             self._line("stopping: ending the running workers")
+
+    def _left(self, result: BatchResult) -> str:
+        rendered = len(result.outcomes) - result.count("skipped")
+        remaining = result.total - len(result.outcomes)
+        if not rendered or not remaining:
+            return ""
+        return f" · about {(time.monotonic() - self.started) / rendered * remaining:.0f} s left"
 
     def _line(self, text: str) -> None:
         self.out.write(text + "\n")
