@@ -22,6 +22,12 @@ and nbclient's bookkeeping:
 
 The engine refuses to run a second notebook in the same process: that is what makes "a fresh
 process per report" true rather than a convention.
+
+Known differences from a kernel, none of which the report notebook relies on: output written
+straight to file descriptors 1 and 2 (by C code or a subprocess) does not reach the notebook
+(ipykernel captures it; here it goes to the worker's log); ``input()`` meets end-of-file rather
+than ipykernel's StdinNotImplementedError; ``get_ipython().kernel`` does not exist; IPython's
+profile start-up files are not run.
 """
 
 from __future__ import annotations

@@ -110,6 +110,8 @@ class Manifest:
     reports: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: Why an existing manifest could not be read (it is then started afresh), for a warning.
     problem: str | None = None
+    #: Changed since it was read (or never saved): what a no-change batch need not write again.
+    dirty: bool = False
 
     @classmethod
     def for_root(cls, root: Path) -> "Manifest":
@@ -120,12 +122,13 @@ class Manifest:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
-            return cls(path)
+            return cls(path, dirty=True)
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-            return cls(path, problem=f"{path} could not be read ({e}); every report will be rendered")
+            return cls(path, problem=f"{path} could not be read ({e}); every report will be rendered", dirty=True)
         if not isinstance(data, dict) or data.get("manifest_version") != MANIFEST_VERSION \
                 or not isinstance(data.get("reports"), dict):
-            return cls(path, problem=f"{path} is not a manifest this kit writes; every report will be rendered")
+            return cls(path, problem=f"{path} is not a manifest this kit writes; every report will be rendered",
+                       dirty=True)
         return cls(path, dict(data["reports"]))
 
     def get(self, township: str, year: int) -> dict[str, Any] | None:
@@ -133,11 +136,13 @@ class Manifest:
 
     def put(self, entry: dict[str, Any]) -> None:
         self.reports[key(entry["township"], entry["year"])] = entry
+        self.dirty = True
 
     def prune(self, keep: set[tuple[str, int]]) -> None:
         """Forget reports whose data file is gone (their old outputs are left alone)."""
         for k in [k for k, e in self.reports.items() if (e.get("township"), e.get("year")) not in keep]:
             del self.reports[k]
+            self.dirty = True
 
     def is_current(self, township: str, year: int, print_: str, output_dir: Path) -> bool:
         """True when the report was last rendered (or refused for input errors) from inputs with
@@ -176,6 +181,7 @@ class Manifest:
             f.write("\n")
 
         write_streamed(self.path, produce)
+        self.dirty = False
 
 
 def write_streamed(target: Path, produce: Callable[[TextIO], None]) -> Path:
