@@ -14,6 +14,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from urllib.parse import unquote
@@ -217,6 +218,24 @@ def test_sort_and_filter_10000_rows_in_the_browser(tmp_path):
     path = tmp_path / "index.html"
     path.write_text(dashboard.index_html(entries), encoding="utf-8")
 
+    # In a thread of its own: the browser tests' session may already run Playwright's event loop
+    # in this one, and the synchronous API refuses to start inside a running loop.
+    failure: list[BaseException] = []
+
+    def check() -> None:
+        try:
+            _check_in_browser(sync_playwright, chromium, flags, path)
+        except BaseException as e:  # re-raised below, in the test's thread
+            failure.append(e)
+
+    worker = threading.Thread(target=check)
+    worker.start()
+    worker.join()
+    if failure:
+        raise failure[0]
+
+
+def _check_in_browser(sync_playwright, chromium, flags, path: Path) -> None:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(chromium), args=list(flags))
         try:
