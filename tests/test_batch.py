@@ -339,7 +339,10 @@ def test_interrupted_batch_stops_cleanly_and_the_rerun_renders_the_rest(tmp_path
         seen.append(line)
         if re.match(r"\[\s*1/8\] ok", line):
             break
-    workers = psutil.Process(proc.pid).children(recursive=True)
+    workers: list = []
+    while not workers and time.monotonic() < deadline:  # the next worker may be forking right now
+        workers = psutil.Process(proc.pid).children(recursive=True)
+        time.sleep(0.02)
     assert workers, "reports should be running when the signal arrives"
     sent = time.monotonic()
     if how == "SIGINT":
