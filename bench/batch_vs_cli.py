@@ -8,7 +8,8 @@ workers; from the children's resource usage), and peak memory (the largest singl
 and the whole process tree's proportional set size, both sampled every 50 ms); then the ratio (a)/(b).
 
 A second part renders 10× as many reports with (b) alone, to show that memory stays flat as the
-batch grows, and times a re-run where nothing changed.
+batch grows (the batch's parent process, and the pages each worker has to itself, USS), and times a
+re-run where nothing changed.
 
 Usage: python bench/batch_vs_cli.py [--townships 10] [--years 2019-2022] [--scale 10 | --no-scale] [-j N]
 """
@@ -44,6 +45,8 @@ class Measure:
     cpu: float
     peak_rss: float  # MiB, largest single process (sampled RSS)
     peak_tree: float  # MiB, sum of PSS over the process tree
+    peak_worker_uss: float = 0.0  # MiB, the most memory one worker had to itself (pages it did not share)
+    top_rss: float = 0.0  # MiB, the top process (the batch's parent, or the CLI commands)
 
     @property
     def per_second(self) -> float:
@@ -61,6 +64,8 @@ class TreeMemory:
         self.interval = interval
         self.peak = 0
         self.peak_single = 0
+        self.peak_uss = 0  # below the top process
+        self.top_rss = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -68,11 +73,16 @@ class TreeMemory:
         me = psutil.Process()
         while not self._stop.is_set():
             total = 0
+            top = set(p.pid for p in me.children())
             for p in me.children(recursive=True):
                 try:
                     info = p.memory_full_info()
                     total += getattr(info, "pss", info.rss)
                     self.peak_single = max(self.peak_single, info.rss)
+                    if p.pid in top:
+                        self.top_rss = max(self.top_rss, info.rss)
+                    else:
+                        self.peak_uss = max(self.peak_uss, info.uss)
                 except (psutil.Error, OSError):
                     pass
             self.peak = max(self.peak, total)
@@ -98,7 +108,8 @@ def measured(name: str, reports: int, run) -> Measure:
     with TreeMemory() as mem:
         run()
     wall = time.perf_counter() - t0
-    return Measure(name, reports, wall, children_cpu() - cpu0, mem.peak_single / 2**20, mem.peak / 2**20)
+    return Measure(name, reports, wall, children_cpu() - cpu0, mem.peak_single / 2**20, mem.peak / 2**20,
+                   mem.peak_uss / 2**20, mem.top_rss / 2**20)
 
 
 def run(cmd: list[str], cwd: Path | None = None) -> None:
@@ -178,8 +189,10 @@ def main() -> int:
             print(show(c), flush=True)
             r = measured("(b) re-run, nothing changed", len(reports_big), lambda: batch(big, args.j, force=False))
             print(f"re-run with nothing changed ({len(reports_big)} reports): {r.wall:.2f} s")
-            print(f"peak memory, {len(reports_big)} vs {n} reports: largest process {c.peak_rss:.0f} vs {b.peak_rss:.0f} MiB, "
-                  f"process tree {c.peak_tree:.0f} vs {b.peak_tree:.0f} MiB")
+            print(f"memory, {len(reports_big)} vs {n} reports: batch parent (RSS) {c.top_rss:.0f} vs {b.top_rss:.0f} MiB; "
+                  f"a worker's own pages (peak USS) {c.peak_worker_uss:.0f} vs {b.peak_worker_uss:.0f} MiB; "
+                  f"whole process tree (PSS) {c.peak_tree:.0f} vs {b.peak_tree:.0f} MiB "
+                  f"(a maximum over {len(reports_big) // n}× more samples of -j workers coming and going)")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0
