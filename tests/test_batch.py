@@ -107,6 +107,7 @@ def test_discover_every_township_year_and_filters(tmp_path):
     assert found == sorted(found, key=lambda ty: (ty[1], ty[0]))  # by year, then name
     assert batch.discover(tmp_path, years={2020}) == [(demo_data.township_name(i), 2020) for i in (1, 2, 3)]
     assert batch.discover(tmp_path, years={2019, 2021}, townships=["示例镇002"]) == [("示例镇002", 2019), ("示例镇002", 2021)]
+    assert batch.discover(tmp_path, years={2020}, townships=["示例镇002", "无此镇"]) == [("示例镇002", 2020)]
     with pytest.raises(batch.UsageError, match="no data file"):
         batch.discover(tmp_path, years={2030})
     with pytest.raises(batch.UsageError, match="示例镇999"):
@@ -120,6 +121,8 @@ def test_cli_usage_errors_exit_2_without_traceback(tmp_path):
         assert proc.returncode == 2, (args, proc.stderr)
         assert proc.stderr.startswith("error: ") and "Traceback" not in proc.stderr
     assert not (tmp_path / "output").exists()
+    partly = xxgk("batch", "--townships", "示例镇001,无此镇", root=tmp_path)
+    assert partly.returncode == 0 and "warning: no data file for 无此镇" in partly.stderr
 
 
 # --- rendering, skipping, forcing -----------------------------------------------------------------

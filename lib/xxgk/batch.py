@@ -593,6 +593,10 @@ def run_batch(opts: Options, on_event: Event | None = None) -> BatchResult:
 
     with _Stop() as stop:
         todo, skipped, found = plan(opts, manifest)
+        missing = sorted(set(opts.townships or ()) - {t for t, _ in found})
+        if missing:
+            result.warnings.append(f"no data file for {', '.join(missing)} in the years selected")
+            emit("warning", None, result)
         result.total = len(todo) + len(skipped)
         emit("plan", None, result)
         for o in skipped:

@@ -147,13 +147,9 @@ def batch(
 ) -> None:
     """Check and render every township-year under data/, in parallel, skipping what has not changed.
 
-    Writes output/<year>/<township>.html and .ipynb for each report, output/manifest.json, the review
-    dashboard output/index.html and output/summary.csv. A failing report does not stop the others;
-    its executed notebook is kept with the failing cell marked. Ctrl-C stops cleanly: finished reports
-    are recorded and the next run renders only the rest.
+    Writes output/<year>/<township>.html and .ipynb for each report, output/manifest.json, the review dashboard output/index.html and output/summary.csv. A failing report does not stop the others; its executed notebook is kept with the failing cell marked. Ctrl-C stops cleanly: finished reports are recorded and the next run renders only the rest.
 
-    Exit status: 0 every report rendered (warnings allowed); 1 a report failed or has input errors
-    (or warnings, under --strict); 2 usage error; 130/143 interrupted.
+    Exit status: 0 every report rendered (warnings allowed); 1 a report failed or has input errors (or warnings, under --strict); 2 usage error; 130/143 interrupted.
     """
     from . import batch as batching
     from .batch_display import display_for, summary_lines
@@ -193,8 +189,7 @@ def demo_data(
 ) -> None:
     """Write synthetic, rule-consistent sample data and params for N townships × years.
 
-    The names (示例镇001…) cannot be mistaken for real bodies. Existing files are never overwritten
-    without --force. Exit status: 0 written; 1 a file exists (nothing written); 2 usage error.
+    The names (示例镇001…) cannot be mistaken for real bodies. Existing files are never overwritten without --force. Exit status: 0 written; 1 a file exists (nothing written); 2 usage error.
     """
     from . import batch as batching
     from . import demo_data as demo
