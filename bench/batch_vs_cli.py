@@ -4,8 +4,9 @@ Generates township-years with ``xxgk demo-data`` in a temporary folder, then ren
 (a) one after the other with the ``papermill`` command line, then ``jupyter nbconvert --to html
 --no-input`` on its output; (b) with ``xxgk batch --force``.  Prints, for each: wall time,
 reports per second, CPU seconds per report (every process: the commands, the kernels, the batch's
-workers; from the children's resource usage), and peak memory (the largest single process's RSS
-and the whole process tree's proportional set size, both sampled every 50 ms); then the ratio (a)/(b).
+workers; from the children's resource usage), and peak memory, sampled every 50 ms: the largest
+single process's RSS, and the process tree's (the commands' or the batch parent's RSS plus the
+unique pages of the kernels or workers they start); then the ratio (a)/(b).
 
 A second part renders 10× as many reports with (b) alone, to show that memory stays flat as the
 batch grows (the batch's parent process, and the pages each worker has to itself, USS), and times a
@@ -44,7 +45,7 @@ class Measure:
     wall: float
     cpu: float
     peak_rss: float  # MiB, largest single process (sampled RSS)
-    peak_tree: float  # MiB, sum of PSS over the process tree
+    peak_tree: float  # MiB, the top processes' RSS plus their descendants' USS, summed
     peak_worker_uss: float = 0.0  # MiB, the most memory one worker had to itself (pages it did not share)
     top_rss: float = 0.0  # MiB, the top process (the batch's parent, or the CLI commands)
 
@@ -58,7 +59,8 @@ class Measure:
 
 
 class TreeMemory:
-    """Samples the proportional set size of this process's descendants (shared pages split fairly)."""
+    """Samples the memory of this process's descendants: the RSS of the commands it runs plus the
+    unique set size (pages a process has to itself) of what those start."""
 
     def __init__(self, interval: float = 0.05):
         self.interval = interval
@@ -77,11 +79,15 @@ class TreeMemory:
             for p in me.children(recursive=True):
                 try:
                     info = p.memory_full_info()
-                    total += getattr(info, "pss", info.rss)
                     self.peak_single = max(self.peak_single, info.rss)
+                    # The commands (or the batch's parent) count whole; what they start (kernels,
+                    # workers) counts by the pages it has to itself.  Unlike PSS, this does not move
+                    # with how many unrelated processes on the machine share the same libraries.
                     if p.pid in top:
+                        total += info.rss
                         self.top_rss = max(self.top_rss, info.rss)
                     else:
+                        total += info.uss
                         self.peak_uss = max(self.peak_uss, info.uss)
                 except (psutil.Error, OSError):
                     pass
@@ -169,7 +175,7 @@ def main() -> int:
         reports = demo(root, args.townships, args.years)
         n = len(reports)
         print(f"{n} township-years ({args.townships} townships × {args.years}); the notebook template as `xxgk render` runs it\n")
-        header = f"{'':<34} {'reps':>5} {'wall':>10} {'reports/s':>10} {'CPU s/rep':>9} {'maxRSS MiB':>9} {'tree PSS MiB':>10}"
+        header = f"{'':<34} {'reps':>5} {'wall':>10} {'reports/s':>10} {'CPU s/rep':>9} {'maxRSS MiB':>9} {'tree MiB':>10}"
         print(header)
         a = measured("(a) papermill CLI + nbconvert CLI", n, lambda: naive(root, reports))
         print(show(a), flush=True)
@@ -191,7 +197,7 @@ def main() -> int:
             print(f"re-run with nothing changed ({len(reports_big)} reports): {r.wall:.2f} s")
             print(f"memory, {len(reports_big)} vs {n} reports: batch parent (RSS) {c.top_rss:.0f} vs {b.top_rss:.0f} MiB; "
                   f"a worker's own pages (peak USS) {c.peak_worker_uss:.0f} vs {b.peak_worker_uss:.0f} MiB; "
-                  f"whole process tree (PSS) {c.peak_tree:.0f} vs {b.peak_tree:.0f} MiB "
+                  f"whole process tree {c.peak_tree:.0f} vs {b.peak_tree:.0f} MiB "
                   f"(a maximum over {len(reports_big) // n}× more samples of -j workers coming and going)")
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -135,7 +135,10 @@ class Options:
 
 @dataclass
 class Outcome:
-    """One report's result in this batch (``skipped`` when it was current), and its manifest entry."""
+    """One report's result in this batch (``skipped`` when it was current).
+
+    ``entry`` is the manifest entry for a report that failed (the summary names its error and
+    notebook) and just its status otherwise: a batch of thousands keeps every outcome."""
 
     township: str
     year: int
@@ -539,7 +542,7 @@ def plan(opts: Options, manifest: mf.Manifest) -> tuple[list[_Job], list[Outcome
         inputs = mf.inputs_of(layout, township, year, template_sha256=template, kit=kit, options=options)
         print_ = mf.fingerprint(inputs)
         if not opts.force and manifest.is_current(township, year, print_, out_dir):
-            skipped.append(Outcome(township, year, "skipped", manifest.get(township, year)))
+            skipped.append(Outcome(township, year, "skipped", _kept(manifest.get(township, year))))
         else:
             todo.append(_Job(township, year, inputs, print_))
     return todo, skipped, found
@@ -694,6 +697,10 @@ def _run(todo: list[_Job], opts: Options, engine: str, jobs: int, manifest: mf.M
         sel.close()
 
 
+def _kept(entry: dict[str, Any]) -> dict[str, Any]:
+    return entry if entry.get("status") in (mf.FAILED, mf.INPUT_ERRORS) else {"status": entry.get("status")}
+
+
 def _failed_entry(job: _Job, error: str) -> dict[str, Any]:
     return {"township": job.township, "year": job.year, "status": mf.FAILED, "error": error}
 
@@ -724,7 +731,7 @@ def _finish(entry: dict[str, Any], job: _Job, seconds: float, manifest: mf.Manif
     entry.setdefault("figures", {})
     entry.setdefault("outputs", {})
     manifest.put(entry)
-    outcome = Outcome(job.township, job.year, entry["status"], entry, job.attempt, seconds)
+    outcome = Outcome(job.township, job.year, entry["status"], _kept(entry), job.attempt, seconds)
     result.outcomes.append(outcome)
     emit("done", outcome, result)
 

@@ -13,7 +13,7 @@ import csv
 import io
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable, Iterator, TextIO
+from typing import Any, Collection, Iterable, Iterator, TextIO
 from urllib.parse import quote
 
 from markupsafe import escape
@@ -144,14 +144,15 @@ _HEADINGS = (
 )
 
 
-def _rules_view(entries: list[dict[str, Any]]) -> str:
+def _rules_view(entries: Iterable[dict[str, Any]]) -> str:
     """Failed checks grouped by rule: which rule fails where."""
     groups: dict[str, dict[str, Any]] = {}
     for e in entries:
         for check in e.get("failed_checks") or []:
             g = groups.setdefault(check["rule"], {"title": check.get("title", ""), "is_rule": check.get("is_rule", False),
                                                   "severity": check.get("severity", ""), "reports": []})
-            g["reports"].append((e, check))
+            # Only what the view prints: not the whole entry (there may be thousands).
+            g["reports"].append(((e.get("township", ""), e.get("year", ""), _link(e, "html") or _link(e, "ipynb")), check))
     if not groups:
         return '<p class="empty">没有未通过的检查。No failed checks.</p>'
 
@@ -165,9 +166,8 @@ def _rules_view(entries: list[dict[str, Any]]) -> str:
     for rule in sorted(groups, key=order):
         g = groups[rule]
         items = []
-        for e, check in g["reports"]:
-            page = _link(e, "html") or _link(e, "ipynb")
-            name = f'{escape(e.get("township", ""))} {escape(e.get("year", ""))}'
+        for (township, year, page), check in g["reports"]:
+            name = f'{escape(township)} {escape(year)}'
             label = f'<a href="{escape(_href(page))}">{name}</a>' if page else name
             msgs = "".join(f"<li>{escape(m)}</li>" for m in check.get("messages", []))
             more = check.get("count", 0) - len(check.get("messages", []))
@@ -184,7 +184,7 @@ def _rules_view(entries: list[dict[str, Any]]) -> str:
     return "\n".join(parts)
 
 
-def index_pieces(entries: list[dict[str, Any]]) -> Iterator[str]:
+def index_pieces(entries: Collection[dict[str, Any]]) -> Iterator[str]:
     """The page in pieces (head, one per row, tail), for writing without holding it whole."""
     counts = {s: sum(1 for e in entries if e.get("status") == s) for s in mf.STATUSES}
     summary = " · ".join(f'<span class="badge {s.replace(" ", "-")}">{escape(STATUS_TEXT[s])}</span> {counts[s]}'
@@ -243,7 +243,7 @@ def index_pieces(entries: list[dict[str, Any]]) -> Iterator[str]:
 """
 
 
-def index_html(entries: list[dict[str, Any]]) -> str:
+def index_html(entries: Collection[dict[str, Any]]) -> str:
     return "".join(index_pieces(entries))
 
 

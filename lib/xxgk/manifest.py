@@ -104,10 +104,39 @@ def key(township: str, year: int) -> str:
     return f"{year}/{township}"
 
 
+def _pack(entry: dict[str, Any]) -> bytes:
+    return json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def _order(k: str) -> tuple[int, str]:
+    year, _, township = k.partition("/")
+    return (int(year) if year.isdigit() else 0, township)
+
+
+class Entries:
+    """The manifest's entries by year then township, decoded one at a time as they are read
+    (iterable more than once, with a length), so that going through thousands of them for the
+    dashboard never holds them all decoded."""
+
+    def __init__(self, packed: dict[str, bytes]):
+        self._keys = sorted(packed, key=_order)
+        self._packed = packed
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __iter__(self):
+        for k in self._keys:
+            yield json.loads(self._packed[k])
+
+
 @dataclass
 class Manifest:
+    """The entries are kept as compact JSON, a third of the memory of the decoded dictionaries:
+    a batch of thousands of reports keeps every entry until it writes the dashboard."""
+
     path: Path
-    reports: dict[str, dict[str, Any]] = field(default_factory=dict)
+    packed: dict[str, bytes] = field(default_factory=dict)
     #: Why an existing manifest could not be read (it is then started afresh), for a warning.
     problem: str | None = None
     #: Changed since it was read (or never saved): what a no-change batch need not write again.
@@ -125,23 +154,29 @@ class Manifest:
             return cls(path, dirty=True)
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
             return cls(path, problem=f"{path} could not be read ({e}); every report will be rendered", dirty=True)
+        reports = data.get("reports") if isinstance(data, dict) else None
         if not isinstance(data, dict) or data.get("manifest_version") != MANIFEST_VERSION \
-                or not isinstance(data.get("reports"), dict):
+                or not isinstance(reports, dict) or not all(isinstance(e, dict) for e in reports.values()):
             return cls(path, problem=f"{path} is not a manifest this kit writes; every report will be rendered",
                        dirty=True)
-        return cls(path, dict(data["reports"]))
+        return cls(path, {k: _pack(e) for k, e in reports.items()})
+
+    def __len__(self) -> int:
+        return len(self.packed)
 
     def get(self, township: str, year: int) -> dict[str, Any] | None:
-        return self.reports.get(key(township, year))
+        raw = self.packed.get(key(township, year))
+        return json.loads(raw) if raw is not None else None
 
     def put(self, entry: dict[str, Any]) -> None:
-        self.reports[key(entry["township"], entry["year"])] = entry
+        self.packed[key(entry["township"], entry["year"])] = _pack(entry)
         self.dirty = True
 
     def prune(self, keep: set[tuple[str, int]]) -> None:
         """Forget reports whose data file is gone (their old outputs are left alone)."""
-        for k in [k for k, e in self.reports.items() if (e.get("township"), e.get("year")) not in keep]:
-            del self.reports[k]
+        wanted = {key(t, y) for t, y in keep}
+        for k in [k for k in self.packed if k not in wanted]:
+            del self.packed[k]
             self.dirty = True
 
     def is_current(self, township: str, year: int, print_: str, output_dir: Path) -> bool:
@@ -164,23 +199,24 @@ class Manifest:
                 return False
         return True
 
-    def entries(self) -> list[dict[str, Any]]:
+    def entries(self) -> Entries:
         """Every report, by year then township."""
-        return sorted(self.reports.values(), key=lambda e: (e.get("year", 0), e.get("township", "")))
+        return Entries(self.packed)
 
-    def _data(self) -> dict[str, Any]:
-        return {"manifest_version": MANIFEST_VERSION,
-                "reports": {key(e["township"], e["year"]): e for e in self.entries()}}
+    def _lines(self):
+        """The file: one report per line (a change to one report is a one-line diff)."""
+        yield f'{{"manifest_version": {MANIFEST_VERSION},\n "reports": {{'
+        keys = sorted(self.packed, key=_order)
+        for i, k in enumerate(keys):
+            sep = "," if i < len(keys) - 1 else ""
+            yield f"\n  {json.dumps(k, ensure_ascii=False)}: {self.packed[k].decode('utf-8')}{sep}"
+        yield "\n }\n}\n" if keys else "}\n}\n"
 
     def dumps(self) -> str:
-        return json.dumps(self._data(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        return "".join(self._lines())
 
     def save(self) -> None:
-        def produce(f: TextIO) -> None:
-            json.dump(self._data(), f, ensure_ascii=False, indent=1, sort_keys=True)
-            f.write("\n")
-
-        write_streamed(self.path, produce)
+        write_streamed(self.path, lambda f: f.writelines(self._lines()))
         self.dirty = False
 
 
