@@ -119,6 +119,7 @@ class Options:
     strict: bool = False
     publish: bool = False
     engine: str = "auto"
+    to: str = "html"  # "pdf": also print each page to PDF (xxgk.pdf)
 
     def resolved_engine(self) -> str:
         if self.engine not in ENGINES:
@@ -227,7 +228,8 @@ def _never_started(notebook_path: Path | None) -> bool:
     return not any(c.get("execution_count") for c in nb.get("cells", []))
 
 
-def render_one(root: Path, township: str, year: int, *, publish: bool, strict: bool, engine: str) -> dict[str, Any]:
+def render_one(root: Path, township: str, year: int, *, publish: bool, strict: bool, engine: str,
+               to: str = "html") -> dict[str, Any]:
     """Render one report and describe the outcome as a manifest entry (without its inputs)."""
     from .findings import has_warnings
     from .render import render
@@ -237,7 +239,7 @@ def render_one(root: Path, township: str, year: int, *, publish: bool, strict: b
     if engine == "inprocess":
         from . import engines  # noqa: F401  (registers the engine)
     layout = Layout(Path(root))
-    result = render(root, township, year, publish=publish, strict=strict, engine=engine)
+    result = render(root, township, year, publish=publish, strict=strict, engine=engine, to=to)
     report = build_report(root, township, year)
     findings = result.findings
     if result.status == "ok":
@@ -252,7 +254,7 @@ def render_one(root: Path, township: str, year: int, *, publish: bool, strict: b
         first = errors[0].format_line().split(None, 1)[-1] if errors else ""
         error = f"{len(errors)} input error(s); first: {first}"
     outputs = {}
-    for name, path in (("html", result.html_path), ("ipynb", result.notebook_path)):
+    for name, path in (("html", result.html_path), ("ipynb", result.notebook_path), ("pdf", result.pdf_path)):
         if path is not None and Path(path).exists():
             p = Path(path)
             outputs[name] = {"path": p.relative_to(layout.root / "output").as_posix(), "bytes": p.stat().st_size}
@@ -277,9 +279,10 @@ def render_one(root: Path, township: str, year: int, *, publish: bool, strict: b
     }
 
 
-def _worker_main(root: Path, township: str, year: int, publish: bool, strict: bool, engine: str) -> bytes:
+def _worker_main(root: Path, township: str, year: int, publish: bool, strict: bool, engine: str,
+                 to: str = "html") -> bytes:
     try:
-        entry = render_one(root, township, year, publish=publish, strict=strict, engine=engine)
+        entry = render_one(root, township, year, publish=publish, strict=strict, engine=engine, to=to)
     except BaseException as e:  # a bug in the kit: the report fails, the batch goes on
         tb = traceback.format_exc()
         sys.stderr.write(tb)
@@ -324,7 +327,7 @@ def _fork_worker(job: _Job, opts: Options, engine: str) -> _Running:
         try:
             os.close(r)
             _child_setup(log.fileno())
-            payload = _worker_main(opts.root, job.township, job.year, opts.publish, opts.strict, engine)
+            payload = _worker_main(opts.root, job.township, job.year, opts.publish, opts.strict, engine, opts.to)
             view = memoryview(payload)
             while view:
                 view = view[os.write(w, view):]
@@ -368,7 +371,7 @@ def _spawn_worker(job: _Job, opts: Options, engine: str) -> _Running:
     log = tempfile.TemporaryFile(prefix="xxgk-worker-")
     args = [sys.executable, "-m", "xxgk.batch", "--worker", json.dumps(
         {"root": str(opts.root), "township": job.township, "year": job.year, "publish": opts.publish,
-         "strict": opts.strict, "engine": engine}, ensure_ascii=False)]
+         "strict": opts.strict, "engine": engine, "to": opts.to}, ensure_ascii=False)]
     kwargs: dict[str, Any] = {"start_new_session": True} if os.name == "posix" else \
         {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)}
     popen = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log, **kwargs)
@@ -535,7 +538,7 @@ def plan(opts: Options, manifest: mf.Manifest) -> tuple[list[_Job], list[Outcome
     layout = Layout(Path(opts.root))
     kit = mf.kit_fingerprint()
     template = template_sha256()
-    options = mf.output_options(publish=opts.publish, strict=opts.strict)
+    options = mf.output_options(publish=opts.publish, strict=opts.strict, to=opts.to)
     out_dir = layout.root / "output"
     todo, skipped = [], []
     for township, year in found:
@@ -742,7 +745,7 @@ def _finish(entry: dict[str, Any], job: _Job, seconds: float, manifest: mf.Manif
 def _spawned_main(argv: list[str]) -> int:
     args = json.loads(argv[1])
     payload = _worker_main(Path(args["root"]), args["township"], int(args["year"]), bool(args["publish"]),
-                           bool(args["strict"]), args["engine"])
+                           bool(args["strict"]), args["engine"], args.get("to", "html"))
     sys.stdout.buffer.write(payload)
     sys.stdout.flush()
     return 0

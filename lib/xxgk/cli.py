@@ -144,6 +144,8 @@ def batch(
     engine: BatchEngine = typer.Option(BatchEngine.auto, "--engine", case_sensitive=False,
                                        help="inprocess: a fresh process forked per report, cells run in a fresh IPython shell (fast); "
                                             "kernel: a Jupyter kernel per report, as xxgk render; auto: inprocess where fork exists."),
+    to: OutputFormat = typer.Option(OutputFormat.html, "--to", case_sensitive=False,
+                                    help="pdf: also print each published copy to A4 PDF beside its HTML (implies --publish)."),
 ) -> None:
     """Check and render every township-year under data/, in parallel, skipping what has not changed.
 
@@ -154,10 +156,17 @@ def batch(
     from . import batch as batching
     from .batch_display import display_for, summary_lines
 
+    publish = publish or to is OutputFormat.pdf
+    if to is OutputFormat.pdf:
+        from .browser import missing
+
+        if missing():
+            typer.echo(f"error: cannot print PDF: {missing()}", err=True)
+            raise typer.Exit(1)
     try:
         opts = batching.Options(root=root, years=batching.parse_years(years),
                                 townships=batching.parse_townships(townships), jobs=jobs, force=force,
-                                strict=strict, publish=publish, engine=engine.value)
+                                strict=strict, publish=publish, engine=engine.value, to=to.value)
         opts.resolved_engine()
         if jobs < 0:
             raise batching.UsageError("-j must be 1 or more (0: one per CPU core)")

@@ -80,9 +80,9 @@ def kit_fingerprint() -> str:
     return f"{__version__}+{digest.hexdigest()[:16]}"
 
 
-def output_options(*, publish: bool, strict: bool) -> dict[str, bool]:
+def output_options(*, publish: bool, strict: bool, to: str = "html") -> dict[str, bool | str]:
     """The batch options that change what is written (``--strict`` decides whether it is written)."""
-    return {"publish": bool(publish), "strict": bool(strict)}
+    return {"publish": bool(publish), "strict": bool(strict), "to": to}
 
 
 def inputs_of(layout: Layout, township: str, year: int, *, template_sha256: str, kit: str,
@@ -188,7 +188,7 @@ class Manifest:
         if entry["status"] == INPUT_ERRORS:
             return True
         outputs = entry.get("outputs") or {}
-        for name in ("html", "ipynb"):
+        for name in {"html", "ipynb", *outputs}:  # and the PDF, when one was printed
             out = outputs.get(name)
             if not out:
                 return False
