@@ -1,0 +1,115 @@
+"""The review dashboard with 10,000 reports, sorted, filtered and paged in Debian's Chromium,
+offline (moved here from tests/test_dashboard_html.py so that all browser tests skip on one line)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from browser_support import skip_module_without_browser
+from xxgk import browser, dashboard
+from xxgk import manifest as mf
+
+skip_module_without_browser()
+
+
+def entry(township: str, year: int, status: str, **kw) -> dict:
+    e = {"township": township, "year": year, "status": status, "version": "2021", "error": None,
+         "counts": {"failed_rules": 0, "errors": 0, "warnings": 0}, "failed_checks": [],
+         "figures": {"new_applications": "10", "granted_share": "50.0%", "carried_out": "1", "reviews": "0",
+                     "lawsuits": "/"},
+         "outputs": {"html": {"path": f"{year}/{township}.html", "bytes": 1},
+                     "ipynb": {"path": f"{year}/{township}.ipynb", "bytes": 1}}}
+    e.update(kw)
+    return e
+
+
+def test_sort_and_filter_10000_rows_in_the_browser(tmp_path, chromium):
+    from playwright.sync_api import sync_playwright
+
+    flags = browser.FLAGS
+
+    statuses = (mf.OK, mf.WARNINGS, mf.FAILED, mf.INPUT_ERRORS)
+    entries = []
+    for i in range(10_000):
+        figures = {"new_applications": str((i * 7919) % 1000), "granted_share": f"{(i % 1000) / 10:.1f}%",
+                   "carried_out": str(i % 5), "reviews": str(i % 3), "lawsuits": "" if i % 97 == 0 else str(i % 4)}
+        entries.append(entry(f"示例镇{i:05d}", 2019 + i % 6, statuses[i % 4], figures=figures))
+    path = tmp_path / "index.html"
+    path.write_text(dashboard.index_html(entries), encoding="utf-8")
+
+    # In a thread of its own: the browser tests' session may already run Playwright's event loop
+    # in this one, and the synchronous API refuses to start inside a running loop.
+    failure: list[BaseException] = []
+
+    def check() -> None:
+        try:
+            _check_in_browser(sync_playwright, chromium, flags, path)
+        except BaseException as e:  # re-raised below, in the test's thread
+            failure.append(e)
+
+    worker = threading.Thread(target=check)
+    worker.start()
+    worker.join()
+    if failure:
+        raise failure[0]
+
+
+def _check_in_browser(sync_playwright, chromium, flags, path: Path) -> None:
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(chromium), args=list(flags))
+        try:
+            context = browser.new_context()
+            requests = []
+            context.on("request", lambda r: requests.append(r.url))
+            p = context.new_page()
+            p.goto(path.as_uri())
+            # One page of rows in the table at a time; the counter speaks of all of them.
+            assert p.locator("#reports-table tbody tr").count() == 200
+            assert p.inner_text("#shown") == "10000 / 10000" and p.inner_text("#page-info") == "1 / 50"
+
+            def column(n: int) -> list[str]:
+                return p.evaluate(f"""Array.from(document.querySelectorAll('#reports-table tbody tr'))
+                    .map(r => r.cells[{n}].textContent)""")
+
+            def go(page: str) -> None:
+                while p.inner_text("#page-info") != page:
+                    p.click("#page-next")
+
+            new_apps = p.locator("#reports-table thead th", has_text="新收申请")
+            new_apps.click()
+            first = [int(v) for v in column(5)]
+            assert first == sorted(first) and first[0] == 0 and new_apps.get_attribute("aria-sort") == "ascending"
+            p.click("#page-next")
+            second = [int(v) for v in column(5)]
+            assert second == sorted(second) and second[0] >= first[-1]
+            assert p.inner_text("#page-info") == "2 / 50"
+            new_apps.click()
+            shown = [int(v) for v in column(5)]
+            assert shown == sorted(shown, reverse=True) and shown[0] == 999
+            assert new_apps.get_attribute("aria-sort") == "descending" and p.inner_text("#page-info") == "1 / 50"
+            p.locator("#reports-table thead th", has_text="予以公开占比").click()
+            shares = [float(v.rstrip("%")) for v in column(6)]
+            assert shares == sorted(shares)  # as numbers: "100.0%" would sort before "9.9%" as text
+            p.locator("#reports-table thead th", has_text="行政诉讼").click()
+            go("50 / 50")
+            blanks = sum(1 for i in range(10_000) if i % 97 == 0)
+            assert column(9)[-blanks:] == [""] * blanks  # blanks sort last
+            p.locator("#reports-table thead th", has_text="乡镇").click()
+            p.select_option("#page-size", "100")
+            assert p.inner_text("#page-info") == "1 / 100"
+            assert column(0)[:3] == ["示例镇00000", "示例镇00001", "示例镇00002"]
+
+            p.fill("#filter", "示例镇0004")
+            p.wait_for_function("document.getElementById('shown').textContent === '10 / 10000'")
+            assert column(0) == [f"示例镇0004{d}" for d in range(10)]
+            p.fill("#filter", "")
+            p.select_option("#status-filter", mf.FAILED)
+            p.wait_for_function("document.getElementById('shown').textContent === '2500 / 10000'")
+            assert set(p.evaluate("Array.from(document.querySelectorAll('#reports-table tbody tr')).map(r => r.dataset.status)")) == {mf.FAILED}
+            assert p.inner_text("#page-info") == "1 / 25"
+            assert requests == [path.as_uri()]  # the page asked for nothing else
+        finally:
+            browser.close()
+
+
