@@ -406,7 +406,7 @@ def test_manifest_records_inputs_status_counts_and_outputs(tmp_path):
         params = tmp_path / "params" / township / f"{year}.yaml"
         assert inputs["params"] == (sha256(params) if params.exists() else None)
         assert inputs["template"] == template
-        assert inputs["options"] == {"publish": True, "strict": False}
+        assert inputs["options"] == {"publish": True, "strict": False, "to": "html"}
         assert inputs["kit"].startswith(xxgk_version + "+")
         assert e["fingerprint"] == mf.fingerprint(inputs)
         for name, suffix in (("html", ".html"), ("ipynb", ".ipynb")):

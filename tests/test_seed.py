@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import shutil
 import unicodedata
-from pathlib import Path
 
 import lxml.html
 import pytest

@@ -20,6 +20,7 @@ from markupsafe import escape
 
 from . import __version__, spec
 from . import manifest as mf
+from .atomic import write_streamed
 
 INDEX_NAME = "index.html"
 SUMMARY_NAME = "summary.csv"
@@ -251,8 +252,8 @@ def write(root: Path, manifest: mf.Manifest) -> tuple[Path, Path]:
     """Write ``output/index.html`` and ``output/summary.csv`` (each beside, then renamed)."""
     entries = manifest.entries()
     out = Path(root) / "output"
-    index = mf.write_streamed(out / INDEX_NAME, lambda f: f.writelines(index_pieces(entries)))
-    summary = mf.write_streamed(out / SUMMARY_NAME, lambda f: write_summary_csv(f, entries))
+    index = write_streamed(out / INDEX_NAME, lambda f: f.writelines(index_pieces(entries)))
+    summary = write_streamed(out / SUMMARY_NAME, lambda f: write_summary_csv(f, entries))
     return index, summary
 
 

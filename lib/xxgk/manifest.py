@@ -15,14 +15,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable, TextIO
+from typing import Any
 
 from . import __version__
+from .atomic import write_streamed
 from .paths import Layout
 
 MANIFEST_VERSION = 1
@@ -218,28 +218,3 @@ class Manifest:
     def save(self) -> None:
         write_streamed(self.path, lambda f: f.writelines(self._lines()))
         self.dirty = False
-
-
-def write_streamed(target: Path, produce: Callable[[TextIO], None]) -> Path:
-    """:func:`xxgk.atomic.write_text` for text written in pieces, so that a manifest or dashboard of
-    thousands of reports never sits in memory whole: beside the target (same temporary name
-    pattern), flushed to disk, then renamed into place; removed if anything goes wrong."""
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            produce(f)
-            f.flush()
-            os.fsync(f.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    return target
