@@ -42,6 +42,15 @@ report = build_report(root, township, year)
 # Input errors would make a silently wrong report: list them and stop here.
 stop_on_input_errors(report)
 
+# %% tags=["xxgk-explore"]
+# For a closer look in JupyterLab, left out of the exported page: every figure, where it came
+# from (given, computed, blank) and its line in the CSV.  Shown as HTML: a DataFrame's text form
+# depends on the console pandas detects, and the executed notebook must not.
+from xxgk.frames import figures_frame
+
+figures = figures_frame(report)
+display(HTML(figures.to_html()))
+
 # %%
 display(HTML(html.banner(report, publish=publish)))
 

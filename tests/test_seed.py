@@ -141,3 +141,8 @@ def test_table_4_figures(seed_text, page):
     keys = [(r, c) for r in spec.T4_DATA_ROWS for c in spec.T4_DATA_COLUMNS]
     for (row, column), value in zip(keys, printed):
         assert cell(page, "四", row, column) == value
+
+
+def test_the_explore_cell_stays_in_the_notebook_only(page):
+    # The DataFrame of every figure is for JupyterLab; the page shows only the official tables.
+    assert not page.xpath("//table[contains(@class, 'dataframe')]")

@@ -27,7 +27,9 @@ Known differences from a kernel, none of which the report notebook relies on: ou
 straight to file descriptors 1 and 2 (by C code or a subprocess) does not reach the notebook
 (ipykernel captures it; here it goes to the worker's log); ``input()`` meets end-of-file rather
 than ipykernel's StdinNotImplementedError; ``get_ipython().kernel`` does not exist; IPython's
-profile start-up files are not run.
+profile start-up files are not run; pandas sizes a DataFrame's *text* repr by console detection
+that tells a ZMQ shell from this one, so a cell that leaves a DataFrame as its value records a
+different ``text/plain`` (its HTML is the same): the notebook displays frames as HTML explicitly.
 """
 
 from __future__ import annotations

@@ -17,8 +17,8 @@ from . import __version__
 
 TEMPLATE_NAME = "xxgk"
 #: Cells that never reach the page, whatever the template prints: papermill's injected
-#: parameters, the template's defaults, and the style cell that is only there for JupyterLab.
-REMOVED_TAGS = frozenset({"injected-parameters", "parameters", "xxgk-style"})
+#: parameters, the template's defaults, and the style and explore cells that are only there for JupyterLab.
+REMOVED_TAGS = frozenset({"injected-parameters", "parameters", "xxgk-style", "xxgk-explore"})
 
 
 def templates_dir() -> str:
