@@ -239,3 +239,23 @@ def test_rich_output_on_a_terminal_says_the_same():
     write_text(checked, colored, color=True)
     assert plain.getvalue().startswith("data/2021/某镇.csv:5 [表三 / （一）予以公开 / 自然人]: ERROR E-NOT-NUMBER: ")
     assert "“1O” is not a number" in colored.getvalue()
+
+
+def test_check_reports_an_unknown_placeholder_as_render_would(tmp_path):
+    # The same inputs must fail check exactly when render refuses them.
+    import shutil
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from xxgk.cli import app
+
+    project = Path(__file__).resolve().parents[1]
+    for rel in ("data/2020/红旗满族乡.csv", "params/红旗满族乡/2020.yaml"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(project / rel, tmp_path / rel)
+    params = tmp_path / "params/红旗满族乡/2020.yaml"
+    params.write_text(params.read_text(encoding="utf-8").replace("overview: |\n", "overview: |\n  收到{{new_aplications}}件。\n\n", 1), encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", "--root", str(tmp_path), "--township", "红旗满族乡", "--year", "2020"])
+    assert result.exit_code == 1
+    assert "E-PLACEHOLDER" in result.output and "new_aplications" in result.output

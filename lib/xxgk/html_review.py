@@ -11,7 +11,6 @@ from markupsafe import Markup
 from .findings import Finding
 from .html_tables import cell_anchor
 from .html_tags import classes, el, join
-from .narrative import placeholder_findings
 from .rules import ORIGINS, REGISTRY
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -34,12 +33,8 @@ INPUT_ORIGIN = "数据与参数文件检查 (input check)"
 
 
 def review_findings(report: "Report") -> list[Finding]:
-    """The report's findings plus its narrative's placeholder problems (once each)."""
-    findings = list(report.findings)
-    for f in placeholder_findings(report):
-        if f not in findings:
-            findings.append(f)
-    return findings
+    """Everything the review shows: the report's findings, placeholder problems included."""
+    return list(report.findings)
 
 
 def _counts(findings: Iterable[Finding]) -> dict[str, int]:

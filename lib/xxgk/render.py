@@ -46,17 +46,6 @@ class RenderResult:
         return [p for p in (self.html_path, self.notebook_path, self.pdf_path) if p is not None]
 
 
-def input_findings(report: Report) -> list[Finding]:
-    """The report's findings plus its narrative's placeholder problems (an unknown placeholder is
-    an input error too: the page would print a hole where a figure belongs)."""
-    from .narrative import placeholder_findings
-
-    found = list(report.findings)
-    if not report.has_input_errors:
-        found += [f for f in placeholder_findings(report) if f not in found]
-    return found
-
-
 def refusal(findings: list[Finding], *, strict: bool) -> str | None:
     if has_errors(findings):
         return "input errors"
@@ -76,7 +65,7 @@ def render(root: Path | str, township: str, year: int, *, publish: bool = False,
     timings: dict[str, float] = {}
     t = time.perf_counter()
     report = build_report(root, township, year)
-    findings = input_findings(report)
+    findings = list(report.findings)
     timings["check"] = time.perf_counter() - t
     why = refusal(findings, strict=strict)
     if why:

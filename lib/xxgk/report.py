@@ -12,6 +12,7 @@ from . import spec
 from .compute import Completed, complete
 from .findings import Finding, has_errors
 from .load import Figures, load_figures
+from .narrative import placeholder_findings
 from .params import Params, load_params
 from .paths import Layout, check_township_name
 from .rules import Context, run_rules
@@ -78,4 +79,7 @@ def build_report(root: Path | str, township: str, year: int) -> Report:
         ctx = Context(loaded.figures, report.completed, layout.display(data_path), params=params,
                       params_file=layout.display(params_path), params_text=params_text, township=township)
         report.findings.extend(run_rules(ctx))
+        # An unknown placeholder would print a hole where a figure belongs: an input problem,
+        # found here so that check, render, batch and the review panel all see it.
+        report.findings.extend(placeholder_findings(report))
     return report

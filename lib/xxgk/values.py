@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Union
 
 from .spec import Kind
@@ -36,7 +36,10 @@ Value = Union[Decimal, None, _NotApplicable]
 
 _NA_MARKS = {"/", "—", "——", "-", "--", "－", "―", "─", "N/A", "n/a"}
 _YUAN_PER_WAN = Decimal(10000)
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+#: No count or amount in an annual report comes near 10^20; a longer figure is a typing error (and
+#: would overflow decimal arithmetic).
+_MAX_DIGITS = 20
 
 
 @dataclass(frozen=True)
@@ -45,11 +48,19 @@ class ParseError:
     message: str
 
 
+def _plain(ch: str) -> bool:
+    """Characters a typed figure may hold: ASCII, full-width forms (NFKC folds them to ASCII) and
+    the money units.  Superscripts and other scripts' digits also fold to ASCII digits, and would be
+    read as a figure nobody typed."""
+    return ch.isascii() or "\uff01" <= ch <= "\uff5e" or ch in "\u3000万元"
+
+
 def parse_value(raw: str | None, kind: Kind) -> Value | ParseError:
     """Read one cell as typed in the CSV.
 
-    Accepts full-width digits, thousands separators and (for money) a 元 or 万元 unit; rejects
-    anything else that is not a plain number, rather than guess (``1O``, ``12件``, ``三``).
+    Accepts full-width digits, thousands separators in groups of three and (for money) a 元 or
+    万元 unit; rejects anything else that is not a plain number, rather than guess (``1O``,
+    ``12件``, ``三``, ``1,0``, ``²``).
     """
     if raw is None:
         return None
@@ -58,30 +69,32 @@ def parse_value(raw: str | None, kind: Kind) -> Value | ParseError:
         return None
     if text in _NA_MARKS:
         return NA
-    scale = Decimal(1)
+    shown = raw.strip()
+    yuan = False
     if kind is Kind.MONEY:
         if text.endswith("万元"):
             text = text[:-2].strip()
         elif text.endswith("元"):
-            text, scale = text[:-1].strip(), 1 / _YUAN_PER_WAN
-    number_text = text.replace(",", "").replace(" ", "")
-    if not _NUMBER.match(number_text):
-        return ParseError("E-NOT-NUMBER", f"“{raw.strip()}” is not a number")
-    try:
-        number = Decimal(number_text)
-    except InvalidOperation:  # pragma: no cover - the regex admits only valid decimals
-        return ParseError("E-NOT-NUMBER", f"“{raw.strip()}” is not a number")
+            text, yuan = text[:-1].strip(), True
+    if not all(_plain(ch) for ch in shown) or not _NUMBER.match(text):
+        return ParseError("E-NOT-NUMBER", f"“{shown}” is not a number")
+    digits = sum(ch.isdigit() for ch in text)
+    if digits > _MAX_DIGITS:
+        return ParseError("E-NOT-NUMBER", f"“{shown}” has {digits} digits: too long to be a figure of a report")
+    number = Decimal(text.replace(",", ""))
+    if number == 0:
+        number = abs(number)  # "-0" is 0
     if kind is Kind.MONEY:
-        if scale != 1:
+        if yuan:
             number = (number / _YUAN_PER_WAN).normalize()
             if number == number.to_integral_value():
                 number = number.quantize(Decimal(1))
         return number
     if number != number.to_integral_value():
-        return ParseError("E-FRACTION", f"“{raw.strip()}” is not a whole number of items")
+        return ParseError("E-FRACTION", f"“{shown}” is not a whole number of items")
     number = number.quantize(Decimal(1))
     if kind is Kind.COUNT and number < 0:
-        return ParseError("E-NEGATIVE", f"“{raw.strip()}” is negative; counts cannot be")
+        return ParseError("E-NEGATIVE", f"“{shown}” is negative; counts cannot be")
     return number
 
 
