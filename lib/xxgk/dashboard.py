@@ -83,6 +83,8 @@ def row_of(e: dict[str, Any]) -> dict[str, Any]:
         "html": _link(e, "html") or "",
         "notebook": _link(e, "ipynb") or "",
         "error": e.get("error") or "",
+        # Not a column: what the text filter also matches, so typing R1 finds the reports failing R1.
+        "checks": " ".join(f'{c.get("rule", "")} {c.get("title", "")}' for c in e.get("failed_checks") or []),
     }
     for name, _, _ in FIGURES:
         row[name] = figures.get(name, "")
@@ -134,7 +136,7 @@ def _report_row(row: dict[str, Any]) -> str:
     cells.append(f'<td class="links">{" ".join(links)}</td>')
     error = row["error"]
     cells.append(f'<td class="error">{escape(error)}</td>')
-    return f'<tr data-status="{escape(status)}">{"".join(cells)}</tr>'
+    return f'<tr data-status="{escape(status)}" data-checks="{escape(row["checks"])}">{"".join(cells)}</tr>'
 
 
 _HEADINGS = (

@@ -132,3 +132,17 @@ def test_a_report_link_opens_the_report(dashboard, batch_root):
     assert page.locator("h1").first.text_content().strip() == f"{SEED[0]}{SEED[1]}年政府信息公开年度报告"
     assert page.eval_on_selector_all("table[data-table]", "ts => ts.map(t => t.dataset.table)") == ["二", "三", "四"]
     assert all(u.startswith("file://") or u.startswith("data:") for u in dashboard.requests), dashboard.requests
+
+
+def test_filter_by_rule_id_finds_the_reports_failing_it(dashboard, batch_root):
+    # Which reports fail W-BLANK (the seed's blank 规章 figures) is read from the manifest.
+    import json
+
+    manifest = json.loads((batch_root / "output" / "manifest.json").read_text(encoding="utf-8"))
+    failing = sorted((e["township"], str(e["year"])) for e in manifest["reports"].values()
+                     if any(c["rule"] == "W-BLANK" for c in e.get("failed_checks") or []))
+    assert (SEED[0], str(SEED[1])) in failing
+    page = dashboard.page
+    page.locator("#filter").fill("w-blank")
+    wait_shown(page, len(failing), len(manifest["reports"]))
+    assert sorted(visible_rows(page)) == failing

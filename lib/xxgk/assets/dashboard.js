@@ -76,7 +76,9 @@
 
   function filter() {
     var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
-    if (texts === null && words.length) texts = rows.map(function (r) { return r.textContent.toLowerCase(); });
+    if (texts === null && words.length) texts = rows.map(function (r) {
+      return (r.textContent + " " + (r.getAttribute("data-checks") || "")).toLowerCase();
+    });
     var want = status.value;
     visible = order.filter(function (i) {
       if (want && rows[i].getAttribute("data-status") !== want) return false;
