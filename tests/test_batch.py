@@ -471,7 +471,7 @@ def test_progress_on_a_terminal_shows_counts_and_time_left():
     display("skipped", skip, result)
     display.close()
     text = buf.getvalue()
-    assert "3/3" in text and "ok 1 · warnings 0 · failed 1 · skipped 1" in text
+    assert "3/3" in text and "ok 1 · warnings 0 · failed 1 · input errors 0 · skipped 1" in text
     assert "示例镇002: notebook failed: boom" in text
     lines = summary_lines(result)
     assert lines[0].startswith("3 report(s)") and "1 failed" in lines[0] and "1 unchanged (skipped)" in lines[0]
@@ -482,9 +482,9 @@ def test_plain_lines_carry_the_counts_and_the_time_left(tmp_path):
     make_demo(tmp_path, townships=2, years=(2021,))
     proc = xxgk("batch", "-j", "1", root=tmp_path)
     lines = [line for line in proc.stderr.splitlines() if line.startswith("[")]
-    assert re.fullmatch(r"\[1/2\] ok\s+2021 示例镇001  [\d.]+ s  \(ok 1 · warnings 0 · failed 0 · skipped 0 · about \d+ s left\)",
+    assert re.fullmatch(r"\[1/2\] ok\s+2021 示例镇001  [\d.]+ s  \(ok 1 · warnings 0 · failed 0 · input errors 0 · skipped 0 · about \d+ s left\)",
                         lines[0]), lines[0]
-    assert lines[1].endswith("(ok 2 · warnings 0 · failed 0 · skipped 0)")
+    assert lines[1].endswith("(ok 2 · warnings 0 · failed 0 · input errors 0 · skipped 0)")
 
 
 def test_without_fork_each_report_gets_a_new_interpreter_and_a_kernel(tmp_path):

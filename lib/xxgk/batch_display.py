@@ -18,7 +18,8 @@ _LABEL = {mf.OK: "ok", mf.WARNINGS: "warnings", mf.FAILED: "FAILED", mf.INPUT_ER
 
 def _counts(result: BatchResult) -> str:
     return (f"ok {result.count(mf.OK)} · warnings {result.count(mf.WARNINGS)} · "
-            f"failed {result.count(mf.FAILED) + result.count(mf.INPUT_ERRORS)} · skipped {result.count('skipped')}")
+            f"failed {result.count(mf.FAILED)} · input errors {result.count(mf.INPUT_ERRORS)} · "
+            f"skipped {result.count('skipped')}")
 
 
 class PlainDisplay:
@@ -109,10 +110,10 @@ def display_for(stream: TextIO | None = None):
     return LiveDisplay() if stream.isatty() else PlainDisplay(stream)
 
 
-def summary_lines(result: BatchResult, root_display: str = "output") -> list[str]:
+def summary_lines(result: BatchResult, root_display: str = "output", *, force: bool = False) -> list[str]:
     """The end of a batch: totals, one line per failed report, where the dashboard is."""
     lines = []
-    rendered = len(result.outcomes) - result.count("skipped")
+    rendered = result.count(mf.OK) + result.count(mf.WARNINGS)  # pages written by this run
     lines.append(f"{result.total} report(s) in {result.seconds:.1f} s: {result.count(mf.OK)} ok, "
                  f"{result.count(mf.WARNINGS)} with warnings, {result.count(mf.FAILED)} failed, "
                  f"{result.count(mf.INPUT_ERRORS)} with input errors, {result.count('skipped')} unchanged (skipped); "
@@ -124,7 +125,8 @@ def summary_lines(result: BatchResult, root_display: str = "output") -> list[str
         lines.append(f"  {_LABEL[o.last_status]} {o.year} {o.township}{unchanged}: {o.error}{kept}")
     if result.interrupted:
         left = result.total - len(result.outcomes)
-        lines.append(f"interrupted by {result.interrupted}: {left} report(s) not rendered; run the same command "
+        again = "the same command without --force" if force else "the same command"
+        lines.append(f"interrupted by {result.interrupted}: {left} report(s) not rendered; run {again} "
                      "again to render only those")
     lines.append(f"dashboard: {root_display}/index.html · summary: {root_display}/summary.csv")
     return lines

@@ -182,7 +182,7 @@ def batch(
         raise typer.Exit(2)
     display.close()
     out = root / "output"
-    for line in summary_lines(result, str(out)):
+    for line in summary_lines(result, str(out), force=force):
         typer.echo(line, err=True)
     raise typer.Exit(result.exit_code)
 
