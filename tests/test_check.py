@@ -259,3 +259,27 @@ def test_check_reports_an_unknown_placeholder_as_render_would(tmp_path):
     result = CliRunner().invoke(app, ["check", "--root", str(tmp_path), "--township", "红旗满族乡", "--year", "2020"])
     assert result.exit_code == 1
     assert "E-PLACEHOLDER" in result.output and "new_aplications" in result.output
+
+
+def test_years_before_2019_are_refused_not_read_as_the_2019_format(tmp_path):
+    # The 2019 notice's format starts with reporting year 2019 (spec §1); earlier reports used another.
+    from typer.testing import CliRunner
+
+    from xxgk.cli import app
+    from xxgk.load import template_csv
+
+    (tmp_path / "data" / "2018").mkdir(parents=True)
+    (tmp_path / "data" / "2018" / "甲镇.csv").write_text(template_csv("2019"), encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(app, ["check", "--root", str(tmp_path)])
+    assert result.exit_code == 1 and "E-YEAR" in result.output
+    assert runner.invoke(app, ["template", "--year", "2018"]).exit_code == 2
+
+
+def test_other_version_label_names_the_params_override(tmp_path):
+    from xxgk.load import load_figures
+
+    path = tmp_path / "x.csv"
+    path.write_text("table,row,column,value\n二,规章,本年新制作数量,1\n", encoding="utf-8")
+    (msg,) = [f.message for f in load_figures(path, "2021").findings if f.rule == "E-OTHER-VERSION"]
+    assert "2019" in msg and 'format: "2019"' in msg

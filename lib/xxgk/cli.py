@@ -43,6 +43,9 @@ def _main(
 def template(year: int = typer.Option(..., "--year", help="Reporting year; picks the format version."),
              format: Optional[str] = typer.Option(None, "--format", help="Force a format version: 2019 or 2021.")) -> None:
     """Print the blank fill-in CSV for a year's format: every data cell, one line each."""
+    if format is None and year < spec.FIRST_YEAR:
+        typer.echo(f"no official format is encoded for reporting years before {spec.FIRST_YEAR}", err=True)
+        raise typer.Exit(2)
     version = format or spec.version_for_year(year)
     if version not in spec.VERSIONS:
         typer.echo(f"unknown format {version!r}: use 2019 or 2021", err=True)
@@ -205,6 +208,8 @@ def demo_data(
 
     try:
         year_set = batching.parse_years(years)
+        if year_set and min(year_set) < spec.FIRST_YEAR:
+            raise batching.UsageError(f"--years: no official format is encoded for reporting years before {spec.FIRST_YEAR}")
     except batching.UsageError as e:
         typer.echo(f"error: {e}", err=True)
         raise typer.Exit(2)

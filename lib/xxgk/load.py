@@ -168,7 +168,8 @@ def _read_record(record, index, note, line, name, figures: Figures, findings: li
         m = match_label(raw, version, table, axis)
         if m.official is None:
             if m.other_version:
-                msg = f"the {axis} label “{raw.strip()}” belongs to the {m.other_version} format, but this report uses the {version} format"
+                msg = (f"the {axis} label “{raw.strip()}” belongs to the {m.other_version} format, but this report uses the "
+                       f"{version} format (if the body kept the {m.other_version} layout, set format: \"{m.other_version}\" in its params file)")
                 err("E-OTHER-VERSION", msg, table=table, values={axis: raw, "belongs_to": m.other_version})
             else:
                 hint = f"; did you mean “{m.suggestions[0]}”?" if m.suggestions else ""

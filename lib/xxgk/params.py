@@ -22,7 +22,7 @@ class Params(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     township: StrictStr = Field(description="乡/镇/街道 name, as in the data file's name")
-    year: int = Field(description="reporting year, e.g. 2020", ge=2008, le=2100)
+    year: int = Field(description="reporting year, e.g. 2020", ge=2019, le=2100)
     body: StrictStr = Field(description="publishing body, e.g. 红旗满族乡人民政府")
     publish_date: dt.date = Field(description="date printed under the body's name")
     #: Optional township code; a string, since YAML would strip the leading zeros of a number.

@@ -44,7 +44,12 @@ def build_report(root: Path | str, township: str, year: int) -> Report:
     layout = Layout(Path(root))
     bad_name = check_township_name(township)
     if bad_name:
-        return Report(township, year, layout, spec.version_for_year(year), findings=[bad_name])
+        return Report(township, year, layout, spec.V2019, findings=[bad_name])
+    if year < spec.FIRST_YEAR:
+        return Report(township, year, layout, spec.V2019, findings=[Finding(
+            rule="E-YEAR", file=layout.display(layout.data_file(township, year)), values={"year": year},
+            message=f"no official format is encoded for reporting years before {spec.FIRST_YEAR}",
+        )])
 
     findings: list[Finding] = []
     params_path = layout.params_file(township, year)

@@ -29,8 +29,14 @@ TABLE_2, TABLE_3, TABLE_4 = "二", "三", "四"
 TABLE_IDS = (TABLE_2, TABLE_3, TABLE_4)
 
 
+#: Reports for earlier years followed the pre-2019 条例 and a format the kit does not encode.
+FIRST_YEAR = 2019
+
+
 def version_for_year(year: int) -> str:
     """The format a reporting year uses by default (a report's params may override it)."""
+    if year < FIRST_YEAR:
+        raise ValueError(f"no official format is encoded for reporting years before {FIRST_YEAR} (got {year})")
     return V2019 if year <= 2020 else V2021
 
 
