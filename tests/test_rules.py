@@ -13,7 +13,7 @@ from xxgk import spec
 from xxgk.compute import complete
 from xxgk.load import Figures, load_figures
 from xxgk.narrative_check import chinese_number, find_claims
-from xxgk.params import Params
+from xxgk.params import Params, field_positions
 from xxgk.rules import ORIGINS, REGISTRY, Context, run_rules
 from xxgk.values import NA
 
@@ -405,7 +405,8 @@ overview: |
 def test_r11_fails_when_the_text_contradicts_the_table():
     # The text says 3 applications were received; table 三 has 0 new applications (issue 3's example).
     params = _params(overview="一段总体情况。\n\n全年收到申请3件，上年结转0件。\n")
-    res = run("R11", context(figures("2021"), params=params, params_file="params/某镇/2021.yaml", params_text=_PARAMS_TEXT))
+    res = run("R11", context(figures("2021"), params=params, params_file="params/某镇/2021.yaml",
+                             params_fields=field_positions(_PARAMS_TEXT)))
     bad = by(res, status="fail")
     assert bad.severity == "note" and bad.values["stated"] == 3 and bad.values["table_figure"] == 0
     assert bad.file == "params/某镇/2021.yaml" and bad.line == 8  # the line of “收到申请3件” in the file

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Callable, Mapping
 
-import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup
@@ -276,18 +275,6 @@ def render_field(report: "Report", field: str) -> str | None:
 # --- placeholder problems, for the check step -------------------------------------------------
 
 
-def _field_lines(report: "Report") -> dict[str, int]:
-    """Line of each top-level key of the params file, so a finding can point at its field."""
-    path = report.layout.params_file(report.township, report.year)
-    try:
-        node = yaml.compose(path.read_bytes().decode("utf-8-sig"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return {}
-    if not isinstance(node, yaml.MappingNode):
-        return {}
-    return {k.value: k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
-
-
 def placeholder_findings(report: "Report") -> list[Finding]:
     """Unknown placeholders (error ``E-PLACEHOLDER``) and placeholders whose figure is blank
     (warning ``W-PLACEHOLDER-BLANK``) in the report's narrative fields."""
@@ -296,15 +283,13 @@ def placeholder_findings(report: "Report") -> list[Finding]:
     available = placeholder_values(report)
     path = report.layout.params_file(report.township, report.year)
     file = report.layout.display(path)
-    lines: dict[str, int] | None = None
     out: list[Finding] = []
     for field in FIELDS:
         text = getattr(report.params, field, None) or ""
         for m in _PLACEHOLDER.finditer(text):
             name = m.group(1)
-            if lines is None:
-                lines = _field_lines(report)
-            where = dict(file=file, line=lines.get(field), values={"field": field, "placeholder": name})
+            pos = report.params_fields.get(field)
+            where = dict(file=file, line=pos.key_line if pos else None, values={"field": field, "placeholder": name})
             if name not in available:
                 other = [v for v in PLACEHOLDERS[name].versions] if name in PLACEHOLDERS else []
                 why = (f"it exists only in the {'/'.join(other)} format, this report uses {report.version}"

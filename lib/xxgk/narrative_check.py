@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterator
 
-import yaml
 
 from . import spec
 from .findings import Finding
@@ -171,27 +170,6 @@ def _sentence(text: str, at: int) -> str:
     return text[start:min(ends, default=len(text))]
 
 
-# --- where a field's text is in the params file -------------------------------------------------
-
-
-def _field_lines(params_text: str | None) -> dict[str, tuple[int, bool]]:
-    """First line of each field's value, and whether its lines map one to one (a ``|`` block)."""
-    if not params_text:
-        return {}
-    try:
-        node = yaml.compose(params_text)
-    except yaml.YAMLError:
-        return {}
-    if not isinstance(node, yaml.MappingNode):
-        return {}
-    out = {}
-    for key, value in node.value:
-        if isinstance(key, yaml.ScalarNode) and isinstance(value, yaml.ScalarNode):
-            block = value.style in ("|", ">")
-            out[key.value] = (value.start_mark.line + (2 if block else 1), value.style == "|")
-    return out
-
-
 # --- the rule -----------------------------------------------------------------------------------
 
 
@@ -204,13 +182,13 @@ def _r11(ctx: Context) -> Iterator[Finding]:
     if ctx.params is None:
         return
     r = REGISTRY["R11"]
-    lines = _field_lines(ctx.params_text)
     values = ctx.completed.values
     for field, section in FIELDS.items():
         text = getattr(ctx.params, field, None)
         if not text:
             continue
-        first_line, one_to_one = lines.get(field, (None, False))
+        pos = ctx.params_fields.get(field)
+        first_line, one_to_one = (pos.value_line, pos.literal_block) if pos else (None, False)
         for claim in find_claims(text):
             q = QUANTITIES[claim.quantity]
             phrase = text[claim.start:claim.end]

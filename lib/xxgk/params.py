@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -49,22 +49,44 @@ class LoadedParams:
     params: Params | None
     findings: list[Finding]
     sha256: str | None = None
-    #: The decoded file, so a check can point at the line of a phrase in the narrative.
-    text: str | None = None
+    #: Where each field stands in the file, so a check can point at the line of a phrase.
+    fields: dict[str, FieldPosition] = field(default_factory=dict)
 
 
-def _key_nodes(text: str) -> dict[str, tuple[int, str | None]]:
-    """Line of each top-level key, so a message can point at it, and its value as written."""
+@dataclass(frozen=True)
+class FieldPosition:
+    """Where a top-level field stands in the params file, so a message can point at it."""
+
+    key_line: int
+    #: First line of the value's text (the line after the key for a ``|`` or ``>`` block).
+    value_line: int
+    #: A ``|`` block: the text's lines are the file's lines, one to one.
+    literal_block: bool
+    #: The value as written, for scalars (``0105`` where YAML read the number 69).
+    written: str | None
+
+
+def field_positions(text: str | None) -> dict[str, FieldPosition]:
+    if not text:
+        return {}
     try:
         node = yaml.compose(text)
     except yaml.YAMLError:
         return {}
     if not isinstance(node, yaml.MappingNode):
         return {}
-    return {
-        k.value: (k.start_mark.line + 1, v.value if isinstance(v, yaml.ScalarNode) else None)
-        for k, v in node.value if isinstance(k, yaml.ScalarNode)
-    }
+    out = {}
+    for key, value in node.value:
+        if isinstance(key, yaml.ScalarNode):
+            scalar = isinstance(value, yaml.ScalarNode)
+            block = scalar and value.style in ("|", ">")
+            out[key.value] = FieldPosition(
+                key_line=key.start_mark.line + 1,
+                value_line=value.start_mark.line + (2 if block else 1),
+                literal_block=scalar and value.style == "|",
+                written=value.value if scalar else None,
+            )
+    return out
 
 
 def load_params(path: Path, display_name: str | None = None) -> LoadedParams:
@@ -91,9 +113,9 @@ def load_params(path: Path, display_name: str | None = None) -> LoadedParams:
         return LoadedParams(None, [err("E-PARAMS-YAML", f"not valid YAML: {problem}", line=line)], digest)
     if not isinstance(data, dict):
         return LoadedParams(None, [err("E-PARAMS-YAML", "the params file must be a mapping of field: value")], digest)
-    nodes = _key_nodes(text)
+    fields = field_positions(text)
     try:
-        return LoadedParams(Params.model_validate(data), [], digest, text)
+        return LoadedParams(Params.model_validate(data), [], digest, fields)
     except ValidationError as exc:
         findings = []
         for e in exc.errors():
@@ -108,12 +130,12 @@ def load_params(path: Path, display_name: str | None = None) -> LoadedParams:
                 code = "E-PARAMS-FIELD"
             else:
                 got = e.get("input")
-                written = nodes.get(top, (None, None))[1]
+                written = fields[top].written if top in fields else None
                 msg = f"field “{field_name}”: {e['msg']} (got {got!r})"
                 if field_name == "code" and isinstance(got, int):
                     # YAML 1.1 reads 0105 as the octal number 69, and 0109 as 109 in other readers.
                     msg = (f"field “code”: YAML reads the unquoted {written or got} as the number {got}, losing its "
                            f"leading zeros; write it in quotes: code: \"{written or got}\"")
                 code = "E-PARAMS-TYPE"
-            findings.append(err(code, msg, line=nodes.get(top, (None,))[0], values={"field": field_name}))
-        return LoadedParams(None, findings, digest, text)
+            findings.append(err(code, msg, line=fields[top].key_line if top in fields else None, values={"field": field_name}))
+        return LoadedParams(None, findings, digest, fields)

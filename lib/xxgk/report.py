@@ -13,7 +13,7 @@ from .compute import Completed, complete
 from .findings import Finding, has_errors
 from .load import Figures, load_figures
 from .narrative import placeholder_findings
-from .params import Params, load_params
+from .params import FieldPosition, Params, load_params
 from .paths import Layout, check_township_name
 from .rules import Context, run_rules
 
@@ -30,6 +30,8 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     data_sha256: str | None = None
     params_sha256: str | None = None
+    #: Where each params field stands in its file, for messages that point at a line.
+    params_fields: dict[str, FieldPosition] = field(default_factory=dict)
 
     @property
     def format(self) -> spec.Format:
@@ -55,10 +57,10 @@ def build_report(root: Path | str, township: str, year: int) -> Report:
     params_path = layout.params_file(township, year)
     params = None
     params_sha = None
-    params_text = None
+    params_fields: dict[str, FieldPosition] = {}
     if params_path.exists():
         loaded_params = load_params(params_path, layout.display(params_path))
-        params, params_sha, params_text = loaded_params.params, loaded_params.sha256, loaded_params.text
+        params, params_sha, params_fields = loaded_params.params, loaded_params.sha256, loaded_params.fields
         findings.extend(loaded_params.findings)
         if params is not None:
             for name, expected in (("township", township), ("year", year)):
@@ -78,11 +80,11 @@ def build_report(root: Path | str, township: str, year: int) -> Report:
     loaded = load_figures(data_path, version, layout.display(data_path))
     findings.extend(loaded.findings)
     report = Report(township, year, layout, version, loaded.figures, None, params, findings,
-                    loaded.sha256, params_sha)
+                    loaded.sha256, params_sha, params_fields)
     if loaded.figures is not None and not has_errors(loaded.findings):
         report.completed = complete(loaded.figures)
         ctx = Context(loaded.figures, report.completed, layout.display(data_path), params=params,
-                      params_file=layout.display(params_path), params_text=params_text, township=township)
+                      params_file=layout.display(params_path), params_fields=params_fields, township=township)
         report.findings.extend(run_rules(ctx))
         # An unknown placeholder would print a hole where a figure belongs: an input problem,
         # found here so that check, render, batch and the review panel all see it.

@@ -8,7 +8,7 @@ figures, or ``not_assessable`` naming the blank inputs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Callable, Iterator
 
@@ -19,7 +19,7 @@ from .load import Figures, Key
 from .values import NA, Value, format_value, is_number
 
 if TYPE_CHECKING:  # params imports pydantic; rules only need the type
-    from .params import Params
+    from .params import FieldPosition, Params
 
 #: Where a rule comes from, printed next to it in the review panel.
 ORIGINS = {
@@ -36,9 +36,9 @@ class Context:
     file: str | None = None
     #: The report's params, for rules that read the narrative or the body's name (R11, P1, P2).
     params: "Params | None" = None
-    #: The params file as the analyst knows it, and its text, so R11 can point at a line.
+    #: The params file as the analyst knows it, and where its fields stand, so R11 can point at a line.
     params_file: str | None = None
-    params_text: str | None = None
+    params_fields: dict[str, "FieldPosition"] = field(default_factory=dict)
     #: The township name of the data file, used when there is no params file.
     township: str | None = None
 
