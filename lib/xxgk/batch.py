@@ -233,14 +233,13 @@ def render_one(root: Path, township: str, year: int, *, publish: bool, strict: b
     """Render one report and describe the outcome as a manifest entry (without its inputs)."""
     from .findings import has_warnings
     from .render import render
-    from .report import build_report
     from .rules import REGISTRY
 
     if engine == "inprocess":
         from . import engines  # noqa: F401  (registers the engine)
     layout = Layout(Path(root))
     result = render(root, township, year, publish=publish, strict=strict, engine=engine, to=to)
-    report = build_report(root, township, year)
+    report = result.report  # checked once, by render(): not again here
     findings = result.findings
     if result.status == "ok":
         status = mf.WARNINGS if has_warnings(findings) else mf.OK

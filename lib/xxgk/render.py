@@ -36,6 +36,8 @@ class RenderResult:
     error: str | None = None
     #: Seconds spent in each step (check, execute, export, write), for benchmarks and logs.
     timings: dict[str, float] = field(default_factory=dict)
+    #: The checked report the outcome was decided on (the batch reads its key figures).
+    report: Report | None = None
 
     @property
     def ok(self) -> bool:
@@ -69,7 +71,7 @@ def render(root: Path | str, township: str, year: int, *, publish: bool = False,
     timings["check"] = time.perf_counter() - t
     why = refusal(findings, strict=strict)
     if why:
-        return RenderResult(township, year, "refused", findings, error=f"not rendered: {why}", timings=timings)
+        return RenderResult(township, year, "refused", findings, error=f"not rendered: {why}", timings=timings, report=report)
 
     if to == "pdf":  # say so before the notebook runs, not after
         from .browser import missing
@@ -77,7 +79,7 @@ def render(root: Path | str, township: str, year: int, *, publish: bool = False,
         lacking = missing()
         if lacking:
             return RenderResult(township, year, "failed", findings, timings=timings,
-                                error=f"cannot print PDF: {lacking}")
+                                error=f"cannot print PDF: {lacking}", report=report)
 
     layout = report.layout
     html_path = layout.output_html(township, year)
@@ -95,7 +97,7 @@ def render(root: Path | str, township: str, year: int, *, publish: bool = False,
         written = atomic.write_text(nb_path, execute.dumps(failed)) if failed is not None else None
         html_path.unlink(missing_ok=True)
         return RenderResult(township, year, "failed", findings, notebook_path=written,
-                            error=f"notebook failed: {e}", timings=timings)
+                            error=f"notebook failed: {e}", timings=timings, report=report)
     timings["execute"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -113,6 +115,6 @@ def render(root: Path | str, township: str, year: int, *, publish: bool = False,
         try:
             pdf_path = pdf.print_pdf(html_path, html_path.with_suffix(".pdf"))
         except pdf.PdfError as e:
-            return RenderResult(township, year, "failed", findings, html_path, nb_path, error=str(e), timings=timings)
+            return RenderResult(township, year, "failed", findings, html_path, nb_path, error=str(e), timings=timings, report=report)
         timings["pdf"] = time.perf_counter() - t
-    return RenderResult(township, year, "ok", findings, html_path, nb_path, pdf_path, timings=timings)
+    return RenderResult(township, year, "ok", findings, html_path, nb_path, pdf_path, timings=timings, report=report)
