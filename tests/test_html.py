@@ -3,17 +3,15 @@ prints them, blank ≠ 0 ≠ "/", computed and failing cells marked, nothing fro
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 from pathlib import Path
 
 import lxml.html
 import pytest
-import yaml
 
 import xxgk
+from report_roots import write_report
 from xxgk import spec
 from xxgk.html import (banner, provenance_footer, report_css, report_html, review_panel, section,
                        signature_block, table_html, title_block)
@@ -42,25 +40,9 @@ DEFAULT_PARAMS = {
 }
 
 
-def make_report(root: Path, *, year: int = 2020, township: str = "测试乡", values: dict | None = None,
-                notes: dict | None = None, params: dict | None = DEFAULT_PARAMS, default: str = "0"):
+def make_report(root: Path, *, params: dict | None = DEFAULT_PARAMS, **kw):
     """A small root with one township-year: every cell of the format, ``default`` unless given."""
-    version = spec.version_for_year(year)
-    values, notes = values or {}, notes or {}
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
-    w.writerow(["table", "row", "column", "value", "note"])
-    for cell in spec.get_format(version).cells():
-        w.writerow([*cell.key, values.get(cell.key, default), notes.get(cell.key, "")])
-    data = root / "data" / str(year) / f"{township}.csv"
-    data.parent.mkdir(parents=True, exist_ok=True)
-    data.write_text(out.getvalue(), encoding="utf-8")
-    if params is not None:
-        p = root / "params" / township / f"{year}.yaml"
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(yaml.safe_dump({"township": township, "year": year, **params}, allow_unicode=True),
-                     encoding="utf-8")
-    return build_report(root, township, year)
+    return write_report(root, params=params, **kw)
 
 
 def parse(html: str):

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from pathlib import Path
 
 import lxml.html
 import pytest
-import yaml
 
+from report_roots import write_report
 from xxgk import spec
 from xxgk.html import banner, review_panel, section
 from xxgk.narrative import PLACEHOLDERS, placeholder_findings, placeholder_values, render_field, render_markdown
@@ -23,24 +21,10 @@ RESULTS_TOTAL, CARRIED_OUT = "（七）总计", "四、结转下年度继续办�
 T3_COLUMNS = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
 
 
-def make_report(root: Path, *, year: int = 2020, values: dict | None = None, params: dict | None = None,
-                default: str = "0", township: str = "测试乡"):
-    values = values or {}
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
-    w.writerow(["table", "row", "column", "value"])
-    for cell in spec.get_format(spec.version_for_year(year)).cells():
-        w.writerow([*cell.key, values.get(cell.key, default)])
-    data = root / "data" / str(year) / f"{township}.csv"
-    data.parent.mkdir(parents=True, exist_ok=True)
-    data.write_text(out.getvalue(), encoding="utf-8")
+def make_report(root: Path, *, params: dict | None = None, **kw):
     if params is not None:
-        p = root / "params" / township / f"{year}.yaml"
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(yaml.safe_dump({"township": township, "year": year, "body": "测试乡人民政府",
-                                     "publish_date": dt.date(2021, 1, 26), **params}, allow_unicode=True),
-                     encoding="utf-8")
-    return build_report(root, township, year)
+        params = {"body": "测试乡人民政府", "publish_date": dt.date(2021, 1, 26), **params}
+    return write_report(root, params=params, **kw)
 
 
 def row_of(row: str, **by_column: int) -> dict:
