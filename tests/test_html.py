@@ -16,7 +16,8 @@ from xxgk import spec
 from xxgk.html import (banner, provenance_footer, report_css, report_html, review_panel, section,
                        signature_block, table_html, title_block)
 from xxgk.report import build_report
-from xxgk.rules import ORIGINS, REGISTRY
+from xxgk.catalogue import ORIGINS
+from xxgk.rules import REGISTRY
 
 MAIN = Path(__file__).resolve().parents[1]
 SEED_PARAMS = MAIN / "params" / "红旗满族乡" / "2020.yaml"

@@ -14,7 +14,9 @@ from xxgk.compute import complete
 from xxgk.load import Figures, load_figures
 from xxgk.narrative_check import chinese_number, find_claims
 from xxgk.params import Params, field_positions
-from xxgk.rules import ORIGINS, REGISTRY, Context, run_rules
+from xxgk.catalogue import ORIGINS
+from xxgk.i18n import use_lang
+from xxgk.rules import REGISTRY, Context, run_rules
 from xxgk.values import NA
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -159,8 +161,11 @@ def test_r2_fails_with_both_sides():
     fig = figures("2019", {(T3, spec.GRANTED, NP): 3, (T3, spec.GRANTED, TOT): 2})
     r = by(run("R2", context(fig)), row=spec.GRANTED)
     assert r.status == "fail" and (r.values["left"], r.values["right"]) == (2, 3)
-    assert "2 ≠ 3" in r.message and "difference -1" in r.message
-    assert r.column == TOT and r.line == fig.lines[(T3, spec.GRANTED, NP)]
+    assert "2 ≠ 3" in r.message and "相差 -1" in r.message
+    # The finding is about the 总计 cell: it points at that cell's line, not at a part's.
+    assert r.column == TOT and r.line == fig.lines[(T3, spec.GRANTED, TOT)] != fig.lines[(T3, spec.GRANTED, NP)]
+    with use_lang("en"):
+        assert "2 ≠ 3 (difference -1)" in r.text()
 
 
 def test_r2_na_in_a_part_is_not_assessable():
@@ -240,13 +245,13 @@ def test_r7_passes_per_table_and_counts_cells():
 @pytest.mark.parametrize(
     "key, value, problem",
     [
-        ((T3, spec.GRANTED, NP), NA, "not applicable"),
-        ((T4, spec.REVIEW, spec.UPHELD), NA, "not applicable"),
-        ((T3, spec.NEW, NP), D(-1), "negative count"),
-        ((T3, spec.NEW, NP), D("1.5"), "not a whole number"),
-        ((T2, "行政许可", "本年增/减"), D("0.5"), "not a whole number"),
-        ((T2, "政府集中采购", "采购总金额"), D("-3.2"), "negative amount"),
-        ((T2, "行政许可", "处理决定数量"), D("NaN"), "not a number"),
+        ((T3, spec.GRANTED, NP), NA, "“/”（不适用）"),
+        ((T4, spec.REVIEW, spec.UPHELD), NA, "“/”（不适用）"),
+        ((T3, spec.NEW, NP), D(-1), "是负的件数"),
+        ((T3, spec.NEW, NP), D("1.5"), "不是整数"),
+        ((T2, "行政许可", "本年增/减"), D("0.5"), "不是整数"),
+        ((T2, "政府集中采购", "采购总金额"), D("-3.2"), "是负数金额"),
+        ((T2, "行政许可", "处理决定数量"), D("NaN"), "不是数字"),
     ],
 )
 def test_r7_fails_naming_the_cell(key, value, problem):
@@ -305,7 +310,9 @@ def test_p1_township_with_thousands_of_applications():
     res = run("P1", context(fig, township="某某镇"))
     r = by(res, row=spec.NEW)
     assert r.status == "fail" and r.severity == "note" and r.values == {"value": 1500, "limit": 1000}
-    assert "township-level" in r.message
+    assert "远高于乡镇街道通常报告的数值" in r.message
+    with use_lang("en"):
+        assert "township-level" in r.text()
     assert all(x.severity == "note" for x in res)
 
 

@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, TextIO
 
-from .findings import Finding, has_errors, has_warnings, sort_findings
+from . import catalogue
+from .findings import Finding, group_of, has_errors, has_warnings, sort_findings, tally, tally_text
+from .i18n import tr
+from .missing import grouped
 from .paths import Layout, check_township_name
 from .report import Report, build_report
-from .rules import ORIGINS, REGISTRY
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -30,10 +32,12 @@ class Checked:
     township: str
     year: int | None
     findings: list[Finding]
+    #: The format version the report was read in (for grouping its blank cells).
+    version: str | None = None
 
     @classmethod
     def of(cls, report: Report) -> "Checked":
-        return cls(report.township, report.year, report.findings)
+        return cls(report.township, report.year, report.findings, report.version)
 
 
 def select(root: Path, township: str | None, year: int | None) -> list[tuple[str, int]]:
@@ -47,9 +51,11 @@ def select(root: Path, township: str | None, year: int | None) -> list[tuple[str
     found = [(t, y) for t, y in Layout(root).reports()
              if (township is None or t == township) and (year is None or y == year)]
     if not found:
-        wanted = " ".join(x for x in (township and f"township {township}", year and f"year {year}") if x)
-        raise UsageError(f"no data file{' for ' + wanted if wanted else ''} under {root / 'data'} "
-                         f"(expected data/<year>/<township>.csv; is --root right?)")
+        wanted = " ".join(x for x in (township, year and str(year)) if x)
+        raise UsageError(tr("{root} 下没有{what}数据文件（应为 data/<年度>/<乡镇>.csv；--root 是否正确？）",
+                            "no data file{what} under {root} (expected data/<year>/<township>.csv; is --root right?)",
+                            root=root / "data", what=(f" {wanted} 的" if wanted else "") if _zh() else
+                            (f" for {wanted}" if wanted else "")))
     return found
 
 
@@ -67,52 +73,46 @@ def exit_status(checked: Iterable[Checked], strict: bool) -> int:
     return EXIT_OK
 
 
+def _zh() -> bool:
+    from .i18n import get_lang
+
+    return get_lang() == "zh"
+
+
 # --- presentation -------------------------------------------------------------------------------
 
 
 def to_json(checked: Iterable[Checked]) -> str:
-    """Every finding and every rule result, one JSON list."""
+    """Every finding and every rule result, one JSON list, in the order the text shows them
+    (missing data cell by cell)."""
     out = []
     for c in checked:
-        for f in c.findings:
+        for f in sort_findings(c.findings):
             d = f.to_dict()
-            r = REGISTRY.get(f.rule)
+            code = catalogue.get(f.rule)
             d["township"], d["year"] = c.township, c.year
-            d["origin"] = r.origin if r else None
-            d["formula"] = r.formula if r else None
+            d["category"] = code.category if code else None
+            d["group"] = group_of(f)
+            d["title"] = code.title.render() if code else None
+            d["origin"] = code.origin if code and code.is_rule else None
+            d["formula"] = code.formula.render() if code and code.formula else None
             out.append(d)
     return json.dumps(out, ensure_ascii=False, indent=2)
 
 
-_TAG = {"error": "ERROR", "warning": "WARNING", "note": "NOTE"}
-_STATUS_TAG = {"pass": "PASS", "not_assessable": "N/A"}
-_STYLE = {"ERROR": "bold red", "WARNING": "yellow", "NOTE": "cyan", "N/A": "dim", "PASS": "green"}
-
-
-def tag(f: Finding) -> str:
-    return _TAG[f.severity] if f.status == "fail" else _STATUS_TAG[f.status]
+_STYLE = {"error": "bold red", "warning": "yellow", "note": "cyan", "missing": "magenta",
+          "not_assessable": "dim", "pass": "green"}
 
 
 def line_of(f: Finding) -> tuple[str, str, str]:
-    """(where, rule, message) of one finding, in the words an analyst looks a cell up by."""
-    where = f.where()
-    r = REGISTRY.get(f.rule)
-    rule = f"{f.rule} {r.title}" if r else f.rule
-    return where, rule, f.message
+    """(where, code and title, message) of one finding, in the words an analyst looks a cell up by."""
+    return f.where(), f"{f.rule} {catalogue.title(f.rule)}", f.text()
 
 
-def _summary(findings: list[Finding]) -> str:
-    n = {k: sum(1 for f in findings if f.status == "fail" and f.severity == k) for k in _TAG}
-    rules = [f for f in findings if f.rule in REGISTRY]
-    passed = sum(1 for f in rules if f.status == "pass")
-    na = sum(1 for f in rules if f.status == "not_assessable")
-    failed = sum(1 for f in rules if f.status == "fail")
-    checks = f"; rule checks: {passed} passed, {failed} failed, {na} not assessable" if rules else "; rules not run"
-    return f"{n['error']} errors, {n['warning']} warnings, {n['note']} notes{checks}"
-
-
-def write_text(checked: list[Checked], out: TextIO, *, color: bool | None = None) -> None:
-    """One line per finding (passed checks are only counted), a summary per report and overall.
+def write_text(checked: list[Checked], out: TextIO, *, color: bool | None = None, verbose: bool = False) -> None:
+    """What matters first: input errors, failed checks, plausibility notes, then missing data
+    folded by table row (every blank cell with ``verbose``); results that could not be assessed
+    are counted, and listed with ``verbose``.  A summary per report and overall.
 
     Plain lines when ``out`` is not a terminal, so that the output greps and diffs well; rich
     colours on a terminal.
@@ -133,25 +133,45 @@ def write_text(checked: list[Checked], out: TextIO, *, color: bool | None = None
 
             console.print(Text.assemble(*[(text, style or "") for text, style in parts]))
 
+    def show(f: Finding) -> None:
+        where, rule, message = line_of(f)
+        style = _STYLE[f.severity if f.status == "fail" else f.status]
+        emit([(f"{where}: " if where else "", None), (f.tag(), style), (f" {rule}: ", "bold"), (message, None)])
+
     everything: list[Finding] = []
     for c in checked:
-        shown = [f for f in sort_findings(c.findings) if f.status != "pass"]
-        for f in shown:
-            where, rule, message = line_of(f)
-            t = tag(f)
-            emit([(f"{where}: " if where else "", None), (f"{t}", _STYLE[t]), (f" {rule}: ", "bold"), (message, None)])
-        failed_rules = dict.fromkeys(f.rule for f in c.findings if f.status == "fail" and f.rule in REGISTRY)
+        ordered = sort_findings(c.findings)
+        problems = [f for f in ordered if f.status == "fail" and not f.is_missing]
+        for f in problems:
+            show(f)
+        failed_rules = dict.fromkeys(f.rule for f in problems if (code := catalogue.get(f.rule)) and code.is_rule)
         for rid in failed_rules:
-            r = REGISTRY[rid]
-            emit([(f"  {rid} ({ORIGINS[r.origin]}): {r.formula}", "dim")])
-        emit([(f"{c.township} {c.year}: ", "bold"), (_summary(c.findings), None)])
+            code = catalogue.CODES[rid]
+            emit([(f"  {rid}（{catalogue.ORIGINS[code.origin]}）：{code.formula}" if _zh() else
+                   f"  {rid} ({catalogue.ORIGINS[code.origin]}): {code.formula}", "dim")])
+        missing = [f for f in ordered if f.is_missing]
+        if verbose:
+            for f in missing:
+                show(f)
+        elif missing and c.version:
+            for g in grouped(missing, c.version):
+                place = f"{g.file}:{g.line}" if g.file and g.line is not None else (g.file or "")
+                emit([(f"{place}: " if place else "", None), (catalogue.SEVERITY_TEXT["missing"].render(), _STYLE["missing"]),
+                      (" M-BLANK: ", "bold"), (g.text.render(), None)])
+        if verbose:
+            for f in ordered:
+                if f.status == "not_assessable":
+                    show(f)
+        emit([(f"{c.township} {c.year}：" if _zh() else f"{c.township} {c.year}: ", "bold"),
+              (tally_text(tally(c.findings)), None)])
         everything.extend(c.findings)
     if len(checked) > 1:
-        emit([(f"checked {len(checked)} reports: ", "bold"), (_summary(everything), None)])
+        emit([(tr("共检查 {n} 份报告：", "checked {n} reports: ", n=len(checked)), "bold"),
+              (tally_text(tally(everything)), None)])
 
 
 def main(root: Path, township: str | None, year: int | None, strict: bool, fmt: str,
-         out: TextIO | None = None, err: TextIO | None = None) -> int:
+         out: TextIO | None = None, err: TextIO | None = None, verbose: bool = False) -> int:
     out, err = out or sys.stdout, err or sys.stderr
     try:
         checked = run_checks(root, township, year)
@@ -161,5 +181,5 @@ def main(root: Path, township: str | None, year: int | None, strict: bool, fmt: 
     if fmt == "json":
         out.write(to_json(checked) + "\n")
     else:
-        write_text(checked, out)
+        write_text(checked, out, verbose=verbose)
     return exit_status(checked, strict)

@@ -14,7 +14,7 @@ from typing import Optional
 import typer
 
 from . import __version__, spec
-from .load import template_csv
+from .csv_input import template_csv
 
 app = typer.Typer(
     add_completion=False,

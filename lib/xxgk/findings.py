@@ -1,25 +1,31 @@
 """Problems and rule results as data (the pandera way): collect them all, then present them.
 
-A :class:`Finding` is either an input problem (the rule is an ``E-…`` code) or the result of a
-consistency rule (``R1`` … ``R11``) which may also have passed or been not assessable.
+A :class:`Finding` is an input problem (``E-…``, ``W-…``), a label read through a variant
+(``N-ALIAS``), a blank figure (``M-BLANK``: missing data, not a failed check) or the result of a
+rule (``R…``, ``P…``), which may also have passed or been not assessable.  Its code, severity and
+words come from :mod:`xxgk.catalogue`; its message is a :class:`~xxgk.i18n.Text`, shown in the
+analyst's language when printed.
+
+Every view (``xxgk check``, the banner, the 数据核验 panel, the dashboard) orders findings with
+:func:`sort_findings` and counts them with :func:`tally`, so that they agree.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Iterable, Literal
+from typing import Any, Iterable, Literal, Mapping
+
+from . import catalogue
+from .i18n import Text, show
 
 Status = Literal["pass", "fail", "not_assessable"]
-Severity = Literal["error", "warning", "note"]
-
-_SEVERITY_ORDER = {"error": 0, "warning": 1, "note": 2}
-_STATUS_ORDER = {"fail": 0, "not_assessable": 1, "pass": 2}
+Severity = Literal["error", "warning", "note", "missing"]
 
 
 @dataclass(frozen=True)
 class Finding:
     rule: str
-    message: str
+    message: Text | str
     status: Status = "fail"
     severity: Severity = "error"
     file: str | None = None
@@ -30,6 +36,9 @@ class Finding:
     values: dict[str, Any] = field(default_factory=dict)
     #: Cells the finding is about, as (table, row, column), so the report can highlight them.
     cells: tuple[tuple[str, str, str], ...] = ()
+    #: How many problems this finding stands for: more than 1 for the line that closes a capped
+    #: list ("… 及另外 N 处同类错误"), so that counts stay honest.
+    count: int = 1
 
     @property
     def is_error(self) -> bool:
@@ -39,8 +48,21 @@ class Finding:
     def is_warning(self) -> bool:
         return self.status == "fail" and self.severity == "warning"
 
-    def to_dict(self) -> dict[str, Any]:
+    @property
+    def is_missing(self) -> bool:
+        return self.status == "fail" and self.severity == "missing"
+
+    @property
+    def category(self) -> str:
+        code = catalogue.get(self.rule)
+        return code.category if code else "input"
+
+    def text(self, lang: str | None = None) -> str:
+        return self.message.render(lang) if isinstance(self.message, Text) else str(self.message)
+
+    def to_dict(self, lang: str | None = None) -> dict[str, Any]:
         d = asdict(self)
+        d["message"] = self.text(lang)
         d["values"] = {k: _jsonable(v) for k, v in self.values.items()}
         d["cells"] = [list(c) for c in self.cells]
         return d
@@ -53,12 +75,27 @@ class Finding:
         labels = " / ".join(x for x in (self.table and f"表{self.table}", self.row, self.column) if x)
         return " ".join(x for x in (place, labels and f"[{labels}]") if x)
 
+    def tag(self) -> str:
+        """错误 / 警告 / 提示 / 未填报 for a failure, 无法判断 / 通过 for other results."""
+        if self.status == "fail":
+            return catalogue.SEVERITY_TEXT[self.severity].render()
+        return catalogue.STATUS_TEXT[self.status].render()
+
     def format_line(self) -> str:
-        tag = {"error": "ERROR", "warning": "WARNING", "note": "NOTE"}[self.severity]
-        if self.status != "fail":
-            tag = {"pass": "PASS", "not_assessable": "N/A"}[self.status]
         where = self.where()
-        return f"{tag:7} {self.rule:5} {where + ': ' if where else ''}{self.message}"
+        return f"{where + ': ' if where else ''}{self.tag()} {self.rule} {catalogue.title(self.rule)}: {self.text()}"
+
+
+def finding(code: str, variant: str, /, *, args: Mapping[str, Any] | None = None, status: Status = "fail",
+            severity: Severity | None = None, **fields: Any) -> Finding:
+    """A finding of a catalogue code, its message the code's ``variant`` filled with ``args``.
+
+    A failure takes the code's severity; a pass or a not-assessable result is a note."""
+    entry = catalogue.CODES[code]
+    if severity is None:
+        severity = entry.severity if status == "fail" else "note"  # type: ignore[assignment]
+    return Finding(rule=code, message=entry.message(variant, **(args or {})), status=status,
+                   severity=severity, **fields)
 
 
 def _jsonable(v: Any) -> Any:
@@ -68,17 +105,91 @@ def _jsonable(v: Any) -> Any:
         return int(v) if v == v.to_integral_value() else str(v)
     if isinstance(v, (list, tuple)):
         return [_jsonable(x) for x in v]
+    if isinstance(v, dict):
+        return {str(k): _jsonable(x) for k, x in v.items()}
+    if isinstance(v, Text):
+        return v.render()
     if v is None or isinstance(v, (int, float, str, bool)):
         return v
     return str(v)
 
 
+# --- order ---------------------------------------------------------------------------------------
+
+#: What an analyst must see first: input errors, input warnings, failed rules, plausibility notes,
+#: label notes, missing data; then the results that are not problems.
+GROUPS = ("input_error", "input_warning", "rule", "plausibility", "label", "missing", "not_assessable", "pass")
+GROUP_TEXT = {
+    "input_error": Text("输入错误", "input errors"),
+    "input_warning": Text("输入警告", "input warnings"),
+    "rule": Text("检查未通过", "failed checks"),
+    "plausibility": Text("合理性提示", "plausibility notes"),
+    "label": Text("标签写法提示", "label notes"),
+    "missing": Text("未填报", "missing data"),
+    "not_assessable": Text("无法判断", "not assessable"),
+    "pass": Text("通过", "passed"),
+}
+
+
+def group_of(f: Finding) -> str:
+    if f.status != "fail":
+        return f.status
+    if f.severity == "error":
+        return "input_error"
+    category = f.category
+    if category == "input":
+        return "input_warning"
+    if category == "rule" and f.severity == "note":
+        return "plausibility"
+    return category
+
+
+_GROUP_RANK = {g: i for i, g in enumerate(GROUPS)}
+
+
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
-    """Failures first, errors before warnings before notes; stable otherwise."""
-    return sorted(
-        findings,
-        key=lambda f: (_STATUS_ORDER[f.status], _SEVERITY_ORDER[f.severity]),
-    )
+    """In :data:`GROUPS` order; stable within a group (the order they were found in)."""
+    return sorted(findings, key=lambda f: _GROUP_RANK[group_of(f)])
+
+
+# --- counts --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tally:
+    """The counts every view prints: one function makes them, so banner, panel, ``xxgk check``,
+    dashboard and summary.csv agree."""
+
+    errors: int = 0  # 输入错误
+    failed: int = 0  # 检查未通过: failed rules and input warnings
+    notes: int = 0  # 提示: plausibility and label notes
+    missing: int = 0  # 未填报: blank figures
+    not_assessable: int = 0
+    passed: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+def tally(findings: Iterable[Finding]) -> Tally:
+    n = dict.fromkeys(("errors", "failed", "notes", "missing", "not_assessable", "passed"), 0)
+    for f in findings:
+        if f.status == "pass":
+            n["passed"] += 1
+        elif f.status == "not_assessable":
+            n["not_assessable"] += 1
+        else:
+            n[{"error": "errors", "warning": "failed", "note": "notes", "missing": "missing"}[f.severity]] += f.count
+    return Tally(**n)
+
+
+def tally_text(t: Tally) -> str:
+    """``输入错误 0 项，检查未通过 2 项，提示 1 项，未填报 3 项；无法判断 5 项，通过 40 项``."""
+    from .i18n import tr
+
+    return tr("输入错误 {e} 项，检查未通过 {w} 项，提示 {n} 项，未填报 {m} 项；无法判断 {na} 项，通过 {p} 项",
+              "{e} input errors, {w} failed checks, {n} notes, {m} missing figures; {na} not assessable, {p} passed",
+              e=t.errors, w=t.failed, n=t.notes, m=t.missing, na=t.not_assessable, p=t.passed)
 
 
 def problems(findings: Iterable[Finding]) -> list[Finding]:
@@ -91,3 +202,7 @@ def has_errors(findings: Iterable[Finding]) -> bool:
 
 def has_warnings(findings: Iterable[Finding]) -> bool:
     return any(f.is_warning for f in findings)
+
+
+__all__ = ["Finding", "GROUPS", "GROUP_TEXT", "Tally", "finding", "group_of", "has_errors", "has_warnings",
+           "problems", "show", "sort_findings", "tally", "tally_text"]

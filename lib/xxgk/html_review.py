@@ -11,7 +11,8 @@ from markupsafe import Markup
 from .findings import Finding
 from .html_tables import cell_anchor
 from .html_tags import classes, el, join
-from .rules import ORIGINS, REGISTRY
+from .catalogue import ORIGINS
+from .rules import REGISTRY
 
 if TYPE_CHECKING:  # pragma: no cover
     from .report import Report

@@ -37,46 +37,31 @@ def match_key(label: str) -> str:
 @dataclass(frozen=True)
 class Alias:
     official: str
-    #: Shown as a note when the alias is used, so the analyst can fix the file if they wish.
-    note: str
+    #: The ``N-ALIAS`` message variant (:mod:`xxgk.catalogue`) that says how the label was read.
+    variant: str
 
 
 #: Unofficial labels accepted on input, per (version, table, axis).  See spec §7.
 ALIASES: dict[tuple[str, str, str], dict[str, Alias]] = {}
 
 
-def _alias(versions, table, axis, variant, official, note):
+def _alias(versions, table, axis, variant, official, how):
     for v in versions:
-        ALIASES.setdefault((v, table, axis), {})[match_key(variant)] = Alias(official, note)
+        ALIASES.setdefault((v, table, axis), {})[match_key(variant)] = Alias(official, how)
 
 
 _BOTH = spec.VERSIONS
-_alias(_BOTH, spec.TABLE_3, "column", "合计", spec.TOTAL, "“合计” read as the official “总计”")
-_alias(_BOTH, spec.TABLE_4, "column", "合计", spec.TOTAL, "“合计” read as the official “总计”")
-_alias(_BOTH, spec.TABLE_3, "row", "合计", spec.RESULTS_TOTAL, "“合计” read as “（七）总计”")
-_alias(_BOTH, spec.TABLE_3, "column", "其他组织", spec.OTH, "“其他组织” read as the official “其他”")
-_alias(
-    _BOTH, spec.TABLE_3, "row", "要求行政机关确认或重新出具", spec.NOT_PROCESSED_ITEMS[4],
-    "shortened label read as “5.要求行政机关确认或重新出具已获取信息”",
-)
-_alias(_BOTH, spec.TABLE_3, "row", "部分公开", spec.PARTIAL, "short form of the official （二） label")
-_alias(_BOTH, spec.TABLE_2, "column", "本年增减", "本年增/减", "“本年增减” read as “本年增/减”")
-_alias(
-    (spec.V2021,), spec.TABLE_3, "row", "申请人无正当理由逾期不补正", spec.OTHER_HANDLING_ITEMS_2021[0],
-    "shortened label read as the official （六）1",
-)
-_alias(
-    (spec.V2021,), spec.TABLE_3, "row", "申请人逾期未按收费通知要求缴纳费用", spec.OTHER_HANDLING_ITEMS_2021[1],
-    "shortened label read as the official （六）2",
-)
-_alias(
-    (spec.V2021,), spec.TABLE_2, "row", "规范性文件", "行政规范性文件",
-    "“规范性文件” is the 2019 label; read as the 2021 “行政规范性文件”, as many 2021 reports print it",
-)
-_alias(
-    (spec.V2021,), spec.TABLE_2, "column", "本年收费金额", "本年收费金额（单位：万元）",
-    "read as “本年收费金额（单位：万元）”: the amount is taken to be in 万元",
-)
+_alias(_BOTH, spec.TABLE_3, "column", "合计", spec.TOTAL, "alias")
+_alias(_BOTH, spec.TABLE_4, "column", "合计", spec.TOTAL, "alias")
+_alias(_BOTH, spec.TABLE_3, "row", "合计", spec.RESULTS_TOTAL, "alias")
+_alias(_BOTH, spec.TABLE_3, "column", "其他组织", spec.OTH, "alias")
+_alias(_BOTH, spec.TABLE_3, "row", "要求行政机关确认或重新出具", spec.NOT_PROCESSED_ITEMS[4], "shortened")
+_alias(_BOTH, spec.TABLE_3, "row", "部分公开", spec.PARTIAL, "shortened")
+_alias(_BOTH, spec.TABLE_2, "column", "本年增减", "本年增/减", "alias")
+_alias((spec.V2021,), spec.TABLE_3, "row", "申请人无正当理由逾期不补正", spec.OTHER_HANDLING_ITEMS_2021[0], "shortened")
+_alias((spec.V2021,), spec.TABLE_3, "row", "申请人逾期未按收费通知要求缴纳费用", spec.OTHER_HANDLING_ITEMS_2021[1], "shortened")
+_alias((spec.V2021,), spec.TABLE_2, "row", "规范性文件", "行政规范性文件", "version_2019")
+_alias((spec.V2021,), spec.TABLE_2, "column", "本年收费金额", "本年收费金额（单位：万元）", "unit")
 
 
 _TABLE_IDS = {
@@ -99,8 +84,8 @@ class Match:
     """Outcome of matching one label on one axis of one table."""
 
     official: str | None
-    #: Set when the label was read through an alias: say so as a note.
-    note: str | None = None
+    #: Set when the label was read through a variant: the ``N-ALIAS`` message that says so.
+    variant: str | None = None
     #: Set when the label exists only in the other format version.
     other_version: str | None = None
     #: The closest official labels, for an unknown label.
@@ -114,16 +99,61 @@ def _official(version: str, table: str, axis: str) -> dict[str, str]:
     return {match_key(label): label for label in labels}
 
 
-def match_label(label: str, version: str, table: str, axis: str) -> Match:
-    key = match_key(label)
+_REMARK = re.compile(r"^(?P<label>.+?)\((?P<remark>[^()]*)\)$")
+_BRACKETS = str.maketrans("", "", "()")
+#: A cut-short label must keep at least this share of the official label (and two characters), so
+#: that 行政 does not pass for 行政许可.
+_KEPT_SHARE = 0.5
+
+
+def _exact(key: str, version: str, table: str, axis: str) -> Match | None:
     official = _official(version, table, axis)
     if key in official:
         return Match(official[key])
     alias = ALIASES.get((version, table, axis), {}).get(key)
     if alias:
-        return Match(alias.official, note=alias.note)
+        return Match(alias.official, variant=alias.variant)
+    return None
+
+
+def _unique(candidates: list[str]) -> str | None:
+    return candidates[0] if len(candidates) == 1 else None
+
+
+@cache
+def _match(key: str, version: str, table: str, axis: str) -> Match:
+    found = _exact(key, version, table, axis)
+    if found:
+        return found
+    official = _official(version, table, axis)
+    # A provincial remark appended in brackets: 规章(设区的市、自治州人民政府应提供相关数据).
+    m = _REMARK.match(key)
+    if m:
+        inner = _exact(m.group("label"), version, table, axis)
+        if inner and inner.official:
+            return Match(inner.official, variant="remark")
+    # Brackets dropped: 本年收费金额单位:万元 for 本年收费金额（单位：万元）.
+    bare = key.translate(_BRACKETS)
+    by_bare = _unique([label for k, label in official.items() if k.translate(_BRACKETS) == bare and k != bare])
+    if by_bare:
+        return Match(by_bare, variant="brackets")
+    # Cut short at either end, as narrow table cells print them (本年增/, 采购项目数), or the lower
+    # half of a header broken over two lines (制作数量 under 本年新).
+    if len(key) >= 2:
+        kept = [label for k, label in official.items()
+                if k != key and (k.startswith(key) or k.endswith(key)) and len(key) >= _KEPT_SHARE * len(k)]
+        if _unique(kept):
+            return Match(kept[0], variant="truncated")
     for other in spec.VERSIONS:
-        if other != version and key in _official(other, table, axis):
+        if other != version and _exact(key, other, table, axis) is not None:
             return Match(None, other_version=other)
+    # Longer than an official label it starts with: suggest that label, the longest such.
+    longer = sorted((k for k in official if key.startswith(k)), key=len, reverse=True)
+    if longer:
+        return Match(None, suggestions=(official[longer[0]],))
     close = difflib.get_close_matches(key, list(official), n=2, cutoff=0.5)
     return Match(None, suggestions=tuple(official[k] for k in close))
+
+
+def match_label(label: str, version: str, table: str, axis: str) -> Match:
+    return _match(match_key(label), version, table, axis)

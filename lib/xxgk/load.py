@@ -1,34 +1,42 @@
-"""Reading one township-year's CSV into figures, collecting every problem on the way.
+"""Reading one township-year's data file into figures, collecting every problem on the way.
 
 The loader never raises on bad input: it returns the figures it could read together with a
 list of :class:`~xxgk.findings.Finding`.  An input error means the report must not be rendered.
+
+Reading is two steps: a reader (:mod:`xxgk.csv_input`) turns the file into
+:class:`~xxgk.records.Record`\\ s, and :func:`figures_from` turns records into figures (labels
+matched, values parsed, cells placed), whatever the source.  Problems of one kind are listed up to
+:data:`~xxgk.catalogue.SHOWN_PER_CODE` and then counted, so that a huge broken file gives a short
+answer; a file none of whose first records names a cell is not read further.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
 import hashlib
-import io
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
-from . import spec
-from .findings import Finding
+from . import catalogue, spec
+from .csv_input import HEADER, WrongEncoding, fallback, read_csv, sniff_encoding, template_csv
+from .findings import Finding, finding
 from .labels import match_label, match_table
-from .values import NA, ParseError, Value, parse_value
+from .records import Record
+from .values import ParseError, Value, parse_value
 
-HEADER = ("table", "row", "column", "value")
 Key = tuple[str, str, str]
+#: A file whose first this many records name no cell of the tables is not a report's data file.
+NOT_A_REPORT_AFTER = 50
 
 
 @dataclass
 class Figures:
-    """The figures of one report as the CSV gives them (totals not yet computed)."""
+    """The figures of one report as the data file gives them (totals not yet computed)."""
 
     version: str
     values: dict[Key, Value] = field(default_factory=dict)
-    #: CSV line of each cell, for messages that point the analyst at the file.
+    #: Line of each cell in the data file, for messages that point the analyst at it.
     lines: dict[Key, int] = field(default_factory=dict)
     notes: dict[Key, str] = field(default_factory=dict)
 
@@ -43,170 +51,194 @@ class Loaded:
     sha256: str | None = None
 
 
-def decode(raw: bytes) -> tuple[str, str] | None:
-    """Text and encoding name: UTF-8 (with or without BOM), UTF-16 when it starts with its BOM,
-    else GB18030 (what Excel on a Chinese Windows writes; a superset of GBK and GB2312).
-    None when none of them decodes."""
-    if raw.startswith(codecs.BOM_UTF8):
-        try:
-            return raw[len(codecs.BOM_UTF8):].decode("utf-8"), "utf-8-sig"
-        except UnicodeDecodeError:
-            return None
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return raw.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError:
-            return None
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return raw.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    return None
+class Collector:
+    """Findings as they are found, each code listed up to ``shown`` times and then only counted."""
+
+    def __init__(self, name: str, shown: int = catalogue.SHOWN_PER_CODE):
+        self.name = name
+        self.shown = shown
+        self.findings: list[Finding] = []
+        self._listed: Counter[str] = Counter()
+        self._more: Counter[str] = Counter()
+        self._severity: dict[str, str] = {}
+
+    def add(self, f: Finding) -> None:
+        if self._listed[f.rule] < self.shown:
+            self._listed[f.rule] += 1
+            self.findings.append(f)
+            self._severity.setdefault(f.rule, f.severity)
+        else:
+            self._more[f.rule] += 1
+
+    def __call__(self, f: Finding) -> None:
+        self.add(f)
+
+    def result(self) -> list[Finding]:
+        more = [Finding(rule=code, message=catalogue.MORE.format(count=n, code=code),
+                        severity=self._severity[code], file=self.name, count=n, values={"more": n})  # type: ignore[arg-type]
+                for code, n in self._more.items()]
+        return self.findings + more
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def load_figures(path: Path, version: str, display_name: str | None = None) -> Loaded:
     """Read ``path`` as a report in the given format version."""
     name = display_name or str(path)
 
-    def err(code: str, message: str, **kw) -> Finding:
-        return Finding(rule=code, message=message, file=name, **kw)
+    def alone(code: str, variant: str, args: dict | None = None, digest: str | None = None) -> Loaded:
+        return Loaded(None, [finding(code, variant, args=args, file=name)], digest)
 
     try:
-        raw = path.read_bytes()
+        digest = file_sha256(path)
+        with open(path, "rb") as f:
+            head = f.read(1 << 16)
     except FileNotFoundError:
-        return Loaded(None, [err("E-READ", "data file not found")])
+        return alone("E-READ", "not_found")
     except OSError as exc:
-        return Loaded(None, [err("E-READ", f"cannot read the file: {exc.strerror or exc}")])
-    digest = hashlib.sha256(raw).hexdigest()
-    if not raw.strip():
-        return Loaded(None, [err("E-EMPTY", "the file is empty")], digest)
-    decoded = decode(raw)
-    if decoded is None:
-        return Loaded(None, [err("E-ENCODING", "cannot decode the file as UTF-8 or GB18030/GBK; save it as UTF-8 CSV")], digest)
-    text, _encoding = decoded
-    if not text.strip():
-        return Loaded(None, [err("E-EMPTY", "the file is empty")], digest)
-    if "\x00" in text:
-        return Loaded(None, [err("E-ENCODING", "the file contains NUL bytes: is it a spreadsheet (.xlsx) rather than CSV, or UTF-16? Save it as UTF-8 CSV")], digest)
-
-    findings: list[Finding] = []
-    figures = Figures(version)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        rows = _records(reader)
-        header_line, header = next(rows, (1, []))
-        columns = [h.strip().lower() for h in header]
-        missing = [h for h in HEADER if h not in columns]
-        if missing:
-            looks_like_data = bool(header) and match_table(header[0]) is not None
-            what = "missing header line" if looks_like_data else f"missing column(s) {', '.join(missing)} in the header"
-            if len(header) == 1 and "\t" in header[0]:
-                what += " (the file is tab-separated: save it as CSV, with commas)"
-            return Loaded(None, [err("E-HEADER", f"{what}; the first line must be: {','.join(HEADER)}", line=header_line, values={"header": header})], digest)
-        index = {h: columns.index(h) for h in HEADER}
-        needed = max(index.values()) + 1
-        note_index = columns.index("note") if "note" in columns else None
-        records = 0
-        # First line naming each cell, even when its value was refused: such a cell is not
-        # "missing", and a second line for it is a duplicate.
-        seen: dict[Key, int] = {}
-        for line, record in rows:
-            if not any(field.strip() for field in record):
-                continue
-            records += 1
-            if len(record) > len(columns):
-                findings.append(err("E-COLUMNS", f"{len(record)} fields where the header has {len(columns)}: an unquoted comma in a label or value?", line=line, values={"fields": record}))
-                continue
-            if len(record) < needed:
-                # A missing field is not a blank value: the line is cut short (a lost comma?).
-                findings.append(err("E-COLUMNS", f"{len(record)} fields where the header has {len(columns)}: no {', '.join(h for h in HEADER if index[h] >= len(record))} on this line", line=line, values={"fields": record}))
-                continue
-            record = record + [""] * (len(columns) - len(record))
-            note = record[note_index].strip() if note_index is not None else ""
-            _read_record(record, index, note, line, name, figures, findings, seen)
-    except csv.Error as exc:
-        findings.append(err("E-CSV", f"not a readable CSV file: {exc}", line=reader.line_num))
-        return Loaded(None, findings, digest)
-
-    if records == 0:
-        findings.append(err("E-EMPTY", "no figures: the file has a header line but no data lines", line=header_line))
-        return Loaded(None, findings, digest)
-    fmt = spec.get_format(version)
-    for cell in fmt.cells():
-        if cell.key not in seen:
-            findings.append(err("E-MISSING-CELL", f"no line for this cell of the {version} format (leave its value blank if the figure is unknown)", table=cell.table, row=cell.row, column=cell.column, cells=(cell.key,)))
-    for key, value in figures.values.items():
-        if value is None:
-            t, r, c = key
-            findings.append(Finding(rule="W-BLANK", message="missing data: the value is blank, so it is printed blank and rules that need it are not assessable", severity="warning", file=name, line=figures.lines[key], table=t, row=r, column=c, cells=(key,)))
-    return Loaded(figures, findings, digest)
+        return alone("E-READ", "os", {"reason": exc.strerror or str(exc)})
+    if not head.strip():
+        return alone("E-EMPTY", "empty", digest=digest)
+    encoding = sniff_encoding(head)
+    while encoding is not None:
+        collector = Collector(name)
+        try:
+            figures = figures_from(read_csv(path, name, encoding, collector), version, name, collector)
+        except WrongEncoding:
+            encoding = fallback(encoding)
+            continue
+        return Loaded(figures, collector.result(), digest)
+    return alone("E-ENCODING", "undecodable", digest=digest)
 
 
-def _records(reader):
-    """(first line number, fields) of each record; a quoted label may span several lines."""
-    start = 1
-    for record in reader:
-        yield start, record
-        start = reader.line_num + 1
+@dataclass(frozen=True)
+class _Placed:
+    """How one (table, row, column) triple of labels resolves, computed once per distinct triple."""
+
+    cell: spec.Cell | None
+    #: Input findings for the labels (errors, or notes for labels read through a variant), as
+    #: (code, variant, args, fields) to be stamped with the line they were found on.
+    problems: tuple[tuple[str, str, dict, dict], ...] = ()
+    #: For an unknown label with one suggestion: the cell the line was probably meant for, so that
+    #: it is not also reported missing.
+    meant: Key | None = None
 
 
-def _read_record(record, index, note, line, name, figures: Figures, findings: list[Finding], seen: dict[Key, int]) -> None:
-    """Read one line into ``figures``, noting in ``seen`` the cell it names."""
-    version = figures.version
-    t_raw, r_raw, c_raw, v_raw = (record[index[h]] for h in HEADER)
-
-    def err(code, message, **kw):
-        findings.append(Finding(rule=code, message=message, file=name, line=line, **kw))
-
+def _place(t_raw: str, r_raw: str, c_raw: str, version: str) -> _Placed:
     table = match_table(t_raw)
     if table is None:
-        err("E-TABLE", f"unknown table “{t_raw.strip()}”: use 二, 三 or 四", values={"table": t_raw})
-        return
-    labels = {}
+        return _Placed(None, (("E-TABLE", "unknown", {"table": t_raw.strip()}, {"values": {"table": t_raw}}),))
+    labels: dict[str, str] = {}
+    guesses: dict[str, str] = {}
+    problems: list[tuple[str, str, dict, dict]] = []
+    failed = False
     for axis, raw in (("row", r_raw), ("column", c_raw)):
         m = match_label(raw, version, table, axis)
         if m.official is None:
+            failed = True
+            where = {"table": table, "values": {axis: raw}}
             if m.other_version:
-                msg = (f"the {axis} label “{raw.strip()}” belongs to the {m.other_version} format, but this report uses the "
-                       f"{version} format (if the body kept the {m.other_version} layout, set format: \"{m.other_version}\" in its params file)")
-                err("E-OTHER-VERSION", msg, table=table, values={axis: raw, "belongs_to": m.other_version})
+                problems.append(("E-OTHER-VERSION", "other", {"axis": catalogue.AXIS[axis], "label": raw.strip(),
+                                                              "other": m.other_version, "version": version},
+                                 {"table": table, "values": {axis: raw, "belongs_to": m.other_version}}))
             else:
-                hint = f"; did you mean “{m.suggestions[0]}”?" if m.suggestions else ""
-                err("E-LABEL", f"unknown {axis} label “{raw.strip()}” in table {table}{hint}", table=table, values={axis: raw, "suggestions": list(m.suggestions)})
-            return
-        if m.note:
-            findings.append(Finding(rule="N-ALIAS", message=m.note, status="fail", severity="note", file=name, line=line, table=table, values={axis: raw}))
+                hint = catalogue.message("E-LABEL", "hint", suggestion=m.suggestions[0]) if m.suggestions else ""
+                problems.append(("E-LABEL", "unknown", {"axis": catalogue.AXIS[axis], "label": raw.strip(),
+                                                        "table": table, "hint": hint},
+                                 {**where, "values": {axis: raw, "suggestions": list(m.suggestions)}}))
+                if len(m.suggestions) >= 1:
+                    guesses[axis] = m.suggestions[0]
+            continue
+        if m.variant:
+            problems.append(("N-ALIAS", m.variant, {"label": raw.strip(), "official": m.official},
+                             {"table": table, "values": {axis: raw, "official": m.official}}))
         labels[axis] = m.official
+    if failed:
+        row, column = guesses.get("row", labels.get("row")), guesses.get("column", labels.get("column"))
+        meant = None
+        if row and column:
+            try:
+                meant = spec.get_format(version).table(table).cell(row, column).key
+            except KeyError:
+                pass
+        return _Placed(None, tuple(problems), meant)
     row, column = labels["row"], labels["column"]
     try:
         cell = spec.get_format(version).table(table).cell(row, column)
     except KeyError:
-        err("E-CELL", f"table {table} has no cell “{row}” × “{column}” in the {version} format", table=table, row=row, column=column)
-        return
-    if cell.key in seen:
-        first = seen[cell.key]
-        err("E-DUPLICATE", f"this cell is given twice (first on line {first})", table=table, row=row, column=column, values={"first_line": first}, cells=(cell.key,))
-        return
-    seen[cell.key] = line
-    value = parse_value(v_raw, cell.kind)
-    if isinstance(value, ParseError):
-        err(value.code, value.message, table=table, row=row, column=column, values={"value": v_raw}, cells=(cell.key,))
-        return
-    figures.values[cell.key] = value
-    figures.lines[cell.key] = line
-    if note:
-        figures.notes[cell.key] = note
+        problems.append(("E-CELL", "none", {"table": table, "row": row, "column": column, "version": version},
+                         {"table": table, "row": row, "column": column}))
+        return _Placed(None, tuple(problems))
+    return _Placed(cell, tuple(problems))
 
 
-def template_csv(version: str) -> str:
-    """The blank fill-in file of a format version: every data cell, canonical labels."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(HEADER)
+def figures_from(records: Iterable[Record], version: str, name: str, collector: Collector) -> Figures | None:
+    """Figures from a reader's records; every problem goes to ``collector``.  None when the source
+    held no figures at all (or was not a report's data file)."""
+    figures = Figures(version)
+    placed: dict[tuple[str, str, str], _Placed] = {}
+    parsed: dict[tuple[str, spec.Kind], object] = {}
+    # First line naming each cell, even when its value was refused: such a cell is not
+    # "missing", and a second line for it is a duplicate.
+    seen: dict[Key, int | None] = {}
+    records_read = named = 0
+    last_line = None
+    for rec in records:
+        records_read += 1
+        last_line = rec.line
+        if rec.readable:
+            p = placed.get((rec.table, rec.row, rec.column))
+            if p is None:
+                p = placed[(rec.table, rec.row, rec.column)] = _place(rec.table, rec.row, rec.column, version)
+            for code, variant, args, fields in p.problems:
+                collector.add(finding(code, variant, args=args, file=name, line=rec.line, **fields))
+            if p.meant is not None:
+                seen.setdefault(p.meant, rec.line)
+            if p.cell is not None:
+                named += 1
+                _read_value(rec, p.cell, figures, seen, parsed, name, collector)
+        if not named and records_read >= NOT_A_REPORT_AFTER:
+            collector.add(finding("E-NOT-REPORT", "stopped", args={"records": records_read}, file=name, line=rec.line))
+            return None
+    if records_read == 0:
+        if not collector.findings:
+            collector.add(finding("E-EMPTY", "no_records", file=name, line=last_line or 1))
+        return None
     for cell in spec.get_format(version).cells():
-        writer.writerow((cell.table, cell.row, cell.column, ""))
-    return out.getvalue()
+        if cell.key not in seen:
+            collector.add(finding("E-MISSING-CELL", "missing", args={"version": version}, file=name,
+                                  table=cell.table, row=cell.row, column=cell.column, cells=(cell.key,)))
+    return figures
 
 
-__all__ = ["Figures", "Loaded", "NA", "decode", "load_figures", "template_csv"]
+def _read_value(rec: Record, cell: spec.Cell, figures: Figures, seen: dict, parsed: dict, name: str,
+                collector: Collector) -> None:
+    key = cell.key
+    table, row, column = key
+    if key in seen:
+        first = seen[key]
+        collector.add(finding("E-DUPLICATE", "twice", args={"first_line": first}, file=name, line=rec.line,
+                              table=table, row=row, column=column, values={"first_line": first}, cells=(key,)))
+        return
+    seen[key] = rec.line
+    value = parsed.get((rec.value, cell.kind))
+    if value is None and (rec.value, cell.kind) not in parsed:
+        value = parsed[(rec.value, cell.kind)] = parse_value(rec.value, cell.kind)
+    if isinstance(value, ParseError):
+        collector.add(finding(value.code, value.variant, args=dict(value.args), file=name, line=rec.line,
+                              table=table, row=row, column=column, values={"value": rec.value}, cells=(key,)))
+        return
+    figures.values[key] = value  # type: ignore[assignment]
+    if rec.line is not None:
+        figures.lines[key] = rec.line
+    if rec.note:
+        figures.notes[key] = rec.note
+
+
+__all__ = ["Collector", "Figures", "HEADER", "Key", "Loaded", "figures_from", "load_figures", "template_csv"]

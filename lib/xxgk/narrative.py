@@ -26,7 +26,7 @@ from markdown_it.token import Token
 from markupsafe import Markup
 
 from . import spec
-from .findings import Finding
+from .findings import Finding, finding
 from .html_tags import el
 from .load import Key
 from .values import NA, Value, format_value, is_number
@@ -290,14 +290,16 @@ def placeholder_findings(report: "Report") -> list[Finding]:
             name = m.group(1)
             pos = report.params_fields.get(field)
             where = dict(file=file, line=pos.key_line if pos else None, values={"field": field, "placeholder": name})
+            shown = "{{" + name + "}}"
             if name not in available:
                 other = [v for v in PLACEHOLDERS[name].versions] if name in PLACEHOLDERS else []
-                why = (f"it exists only in the {'/'.join(other)} format, this report uses {report.version}"
-                       if other else "known: " + ", ".join(n for n in PLACEHOLDERS if report.version in PLACEHOLDERS[n].versions))
-                out.append(Finding(rule="E-PLACEHOLDER", severity="error",
-                                   message=f"unknown placeholder {{{{{name}}}}} in “{field}”; {why}", **where))
+                if other:
+                    out.append(finding("E-PLACEHOLDER", "other_version", args={
+                        "field": field, "placeholder": shown, "versions": "/".join(other), "version": report.version}, **where))
+                else:
+                    known = [n for n in PLACEHOLDERS if report.version in PLACEHOLDERS[n].versions]
+                    out.append(finding("E-PLACEHOLDER", "unknown", args={
+                        "field": field, "placeholder": shown, "known": ", ".join(known)}, **where))
             elif available[name] is None:
-                out.append(Finding(rule="W-PLACEHOLDER-BLANK", severity="warning",
-                                   message=f"placeholder {{{{{name}}}}} in “{field}” stands for a blank figure; "
-                                           f"it prints {MISSING_MARK}", **where))
+                out.append(finding("W-PLACEHOLDER-BLANK", "blank", args={"field": field, "placeholder": shown}, **where))
     return out

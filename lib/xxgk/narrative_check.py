@@ -20,7 +20,7 @@ from typing import Iterator
 
 
 from . import spec
-from .findings import Finding
+from .findings import Finding, finding
 from .load import Key
 from .rules import REGISTRY, Context, _label, rule
 from .values import is_number
@@ -173,11 +173,7 @@ def _sentence(text: str, at: int) -> str:
 # --- the rule -----------------------------------------------------------------------------------
 
 
-@rule("R11", "叙述与表格一致 (figures in the narrative match the tables)",
-      "a figure stated in the narrative = the table's figure: 收到/新收…申请 = 表三 一 总计; 上年结转 = 表三 二 总计; "
-      "结转下年度 = 表三 四 总计; 予以公开 = 表三 （一） 总计; 行政复议 = 表四 行政复议 总计; "
-      "行政诉讼 = 表四 未经复议直接起诉 总计 + 复议后起诉 总计",
-      "heuristic", severity="note")
+@rule("R11")
 def _r11(ctx: Context) -> Iterator[Finding]:
     if ctx.params is None:
         return
@@ -197,20 +193,16 @@ def _r11(ctx: Context) -> Iterator[Finding]:
                 line = first_line + text.count("\n", 0, claim.start)
             table, row, column = q.cells[0]
             names = " + ".join(_label(k) for k in q.cells)
-            base = dict(rule=r.id, file=ctx.params_file, line=line, table=table, cells=q.cells,
+            base = dict(file=ctx.params_file, line=line, table=table, cells=q.cells,
                         row=row if len(q.cells) == 1 else None, column=column)
             said = {"field": field, "text": phrase, "stated": claim.number}
+            args = {"section": section, "text": phrase, "table": table, "names": names, "stated": claim.number}
             blank = [k for k in q.cells if not is_number(values.get(k))]
-            where = f"{section} says “{phrase}”"
             if blank:
-                yield Finding(status="not_assessable", severity="note", values={**said, "blank": [list(k) for k in blank]},
-                              message=f"{where}: not assessable, blank in 表{table}: {'、'.join(_label(k) for k in blank)}", **base)
+                yield finding(r.id, "na", status="not_assessable", values={**said, "blank": [list(k) for k in blank]},
+                              args={**args, "blank": [_label(k) for k in blank]}, **base)
                 continue
             figure = sum((values[k] for k in q.cells), Decimal(0))
-            if figure == claim.number:
-                yield Finding(status="pass", severity="note", values={**said, "table_figure": figure},
-                              message=f"{where}: 表{table} {names} is {figure}, the same", **base)
-            else:
-                yield Finding(status="fail", severity=r.severity, values={**said, "table_figure": figure},
-                              message=f"{where} ({claim.number}), but 表{table} {names} is {figure}: "
-                                      f"correct the text or the table", **base)
+            variant, status = ("pass", "pass") if figure == claim.number else ("fail", "fail")
+            yield finding(r.id, variant, status=status, values={**said, "table_figure": figure},
+                          args={**args, "figure": figure}, **base)

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError, field_validator
 
-from .findings import Finding
+from .catalogue import message
+from .findings import Finding, finding
 
 
 class Params(BaseModel):
@@ -40,7 +41,7 @@ class Params(BaseModel):
     @classmethod
     def _plain_year(cls, v: Any) -> Any:
         if isinstance(v, bool) or not isinstance(v, (int, str)) or (isinstance(v, str) and not v.strip().isascii()):
-            raise ValueError("write the year in Arabic digits, e.g. 2020")
+            raise ValueError("year_digits")
         return v
 
 
@@ -92,27 +93,27 @@ def field_positions(text: str | None) -> dict[str, FieldPosition]:
 def load_params(path: Path, display_name: str | None = None) -> LoadedParams:
     name = display_name or str(path)
 
-    def err(code: str, message: str, **kw) -> Finding:
-        return Finding(rule=code, message=message, file=name, **kw)
+    def err(code: str, variant: str, args: dict | None = None, **kw) -> Finding:
+        return finding(code, variant, args=args, file=name, **kw)
 
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return LoadedParams(None, [err("E-PARAMS-READ", f"cannot read the params file: {exc.strerror or exc}")])
+        return LoadedParams(None, [err("E-PARAMS-READ", "os", {"reason": exc.strerror or str(exc)})])
     digest = hashlib.sha256(raw).hexdigest()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return LoadedParams(None, [err("E-PARAMS-ENCODING", "the params file is not UTF-8")], digest)
+        return LoadedParams(None, [err("E-PARAMS-ENCODING", "not_utf8")], digest)
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         problem = getattr(exc, "problem", None) or str(exc)
-        return LoadedParams(None, [err("E-PARAMS-YAML", f"not valid YAML: {problem}", line=line)], digest)
+        return LoadedParams(None, [err("E-PARAMS-YAML", "invalid", {"problem": problem}, line=line)], digest)
     if not isinstance(data, dict):
-        return LoadedParams(None, [err("E-PARAMS-YAML", "the params file must be a mapping of field: value")], digest)
+        return LoadedParams(None, [err("E-PARAMS-YAML", "not_mapping")], digest)
     fields = field_positions(text)
     try:
         return LoadedParams(Params.model_validate(data), [], digest, fields)
@@ -121,21 +122,36 @@ def load_params(path: Path, display_name: str | None = None) -> LoadedParams:
         for e in exc.errors():
             field_name = ".".join(str(p) for p in e["loc"]) or "(file)"
             top = str(e["loc"][0]) if e["loc"] else ""
+            line = fields[top].key_line if top in fields else None
             if e["type"] == "missing":
-                msg = f"required field “{field_name}” is missing"
-                code = "E-PARAMS-MISSING"
+                f = err("E-PARAMS-MISSING", "missing", {"field": field_name}, line=line)
             elif e["type"] == "extra_forbidden":
-                known = ", ".join(Params.model_fields)
-                msg = f"unknown field “{field_name}” (known fields: {known})"
-                code = "E-PARAMS-FIELD"
+                f = err("E-PARAMS-FIELD", "unknown", {"field": field_name, "known": ", ".join(Params.model_fields)},
+                        line=line)
             else:
                 got = e.get("input")
                 written = fields[top].written if top in fields else None
-                msg = f"field “{field_name}”: {e['msg']} (got {got!r})"
                 if field_name == "code" and isinstance(got, int):
                     # YAML 1.1 reads 0105 as the octal number 69, and 0109 as 109 in other readers.
-                    msg = (f"field “code”: YAML reads the unquoted {written or got} as the number {got}, losing its "
-                           f"leading zeros; write it in quotes: code: \"{written or got}\"")
-                code = "E-PARAMS-TYPE"
-            findings.append(err(code, msg, line=fields[top].key_line if top in fields else None, values={"field": field_name}))
+                    f = err("E-PARAMS-TYPE", "code_number", {"written": written or got, "got": got}, line=line)
+                else:
+                    f = err("E-PARAMS-TYPE", "invalid", {"field": field_name, "problem": _problem(e), "got": repr(got)},
+                            line=line)
+            findings.append(replace(f, values={"field": field_name}))
         return LoadedParams(None, findings, digest, fields)
+
+
+#: pydantic's error types, in the analyst's words (others keep pydantic's English).
+_PROBLEMS = {
+    "date_type": "date", "date_parsing": "date", "date_from_datetime_parsing": "date",
+    "date_from_datetime_inexact": "date", "int_parsing": "integer", "int_type": "integer",
+    "int_from_float": "integer", "string_type": "text", "literal_error": "version",
+    "greater_than_equal": "range", "less_than_equal": "range",
+}
+
+
+def _problem(e) -> object:
+    if e["type"] == "value_error" and "year_digits" in str(e.get("msg", "")):
+        return message("E-PARAMS-TYPE", "year_digits")
+    variant = _PROBLEMS.get(e["type"])
+    return message("E-PARAMS-TYPE", variant) if variant else e["msg"]

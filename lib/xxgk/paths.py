@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from .findings import Finding
+from .findings import Finding, finding
 
 _UNSAFE = re.compile(r'[/\\:*?"<>|]')
 
@@ -19,18 +19,20 @@ def check_township_name(name: str) -> Finding | None:
     """
     problem = None
     if not name or not name.strip():
-        problem = "is empty"
+        problem = "empty"
     elif name in {".", ".."} or name.startswith("."):
-        problem = "starts with a dot"
+        problem = "dot"
     elif _UNSAFE.search(name):
-        problem = "contains a path separator or a character Windows forbids in file names"
+        problem = "separator"
     elif any(unicodedata.category(ch).startswith("C") for ch in name):
-        problem = "contains a control character"
+        problem = "control"
     elif name != name.strip():
-        problem = "has leading or trailing spaces"
+        problem = "spaces"
     if problem is None:
         return None
-    return Finding(rule="E-NAME", message=f"township name {name!r} {problem}; it is not safe as a file name",
+    from .catalogue import message
+
+    return finding("E-NAME", "unsafe", args={"name": name, "problem": message("E-NAME", problem)},
                    values={"township": name})
 
 

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from . import spec
-from .findings import Finding
+from . import catalogue
+from .findings import Finding, finding
+from .i18n import Text
 from .rules import REGISTRY, Context, _label, _line_of, item_1, rule, table_2_part
 from .values import is_number
 
@@ -39,7 +41,7 @@ def is_township_level(ctx: Context) -> bool:
 class Limit:
     cell: tuple[str, str, str]
     limit: int
-    why: str
+    why: Text
 
 
 def township_limits(version: str) -> list[Limit]:
@@ -53,29 +55,24 @@ def township_limits(version: str) -> list[Limit]:
     Decisions (行政许可, 处罚, 强制) get a higher limit: since the 2019-2020 reforms moved
     综合行政执法 down to 街道, some urban 街道 decide thousands of 行政处罚 a year.
     """
-    apps = "a 乡/镇/街道 usually receives from none to a few dozen applications a year"
-    cases = "a 乡/镇/街道 is usually party to none or a handful of such cases a year"
+    apps = catalogue.message("P1", "applications")
+    cases = catalogue.message("P1", "cases")
     out = [
         Limit((spec.TABLE_3, spec.NEW, spec.TOTAL), 1000, apps),
         Limit((spec.TABLE_3, spec.CARRIED_IN, spec.TOTAL), 1000, apps),
         *(Limit((spec.TABLE_4, row, spec.TOTAL), 100, cases) for row in spec.T4_DATA_ROWS),
     ]
     rows, cols = item_1(version)
-    out.append(Limit((spec.TABLE_2, rows[1], cols[0]), 100,
-                     "a 乡/镇/街道 usually issues no more than a few normative documents a year"))
+    out.append(Limit((spec.TABLE_2, rows[1], cols[0]), 100, catalogue.message("P1", "normative")))
     for caption in (spec.ITEM_5, spec.ITEM_6):
         part = table_2_part(version, caption)
         decided = part.column_leaves()[-1].label  # 处理决定数量 (2019) / 本年处理决定数量 (2021)
         for row in part.row_leaves():
-            out.append(Limit((spec.TABLE_2, row.label, decided), 100_000,
-                             "even urban 街道 with 综合行政执法 decide at most some thousands a year"))
+            out.append(Limit((spec.TABLE_2, row.label, decided), 100_000, catalogue.message("P1", "decisions")))
     return out
 
 
-@rule("P1", "数量级 (figure far above what a body of its level reports)",
-      "for a 乡/镇/街道: 表三 一/二 总计 ≤ 1000; 表四 each 总计 ≤ 100; 表二 new (行政)规范性文件 ≤ 100; "
-      "表二 处理决定数量 ≤ 100000",
-      "heuristic", severity="note")
+@rule("P1")
 def _p1(ctx: Context) -> Iterator[Finding]:
     if not is_township_level(ctx):
         return
@@ -84,24 +81,19 @@ def _p1(ctx: Context) -> Iterator[Finding]:
     for lim in township_limits(ctx.figures.version):
         table, row, column = lim.cell
         value = values.get(lim.cell)
-        base = dict(rule=r.id, file=ctx.file, table=table, row=row, column=column, cells=(lim.cell,))
+        base = dict(file=ctx.file, table=table, row=row, column=column, cells=(lim.cell,))
+        args = {"cell": _label(lim.cell), "value": value, "limit": lim.limit, "why": lim.why}
         if not is_number(value):
-            yield Finding(status="not_assessable", severity="note", values={"blank": [list(lim.cell)], "limit": lim.limit},
-                          line=_line_of(ctx, (lim.cell,)),
-                          message=f"{_label(lim.cell)}: not assessable, blank", **base)
+            yield finding(r.id, "na", status="not_assessable", values={"blank": [list(lim.cell)], "limit": lim.limit},
+                          line=_line_of(ctx, (lim.cell,)), args=args, **base)
         elif value > lim.limit:
-            yield Finding(status="fail", severity="note", line=_line_of(ctx, (lim.cell,)),
-                          values={"value": value, "limit": lim.limit},
-                          message=f"{_label(lim.cell)} is {value}, far above what a township-level body usually reports "
-                                  f"(above {lim.limit}: {lim.why}); please confirm the figure", **base)
+            yield finding(r.id, "fail", line=_line_of(ctx, (lim.cell,)), values={"value": value, "limit": lim.limit},
+                          args=args, **base)
         else:
-            yield Finding(status="pass", severity="note", values={"value": value, "limit": lim.limit},
-                          message=f"{_label(lim.cell)}: {value} ≤ {lim.limit}", **base)
+            yield finding(r.id, "pass", status="pass", values={"value": value, "limit": lim.limit}, args=args, **base)
 
 
-@rule("P2", "乡镇街道不制定规章 (a 乡/镇/街道 makes no 规章)",
-      "for a 乡/镇/街道: every figure of 表二 规章 is 0 (or /)",
-      "heuristic", severity="note")
+@rule("P2")
 def _p2(ctx: Context) -> Iterator[Finding]:
     # 立法法 lets only the State Council's departments and the governments of provinces and of
     # cities divided into districts (设区的市, 自治州) make 规章; a township cannot make or repeal one.
@@ -111,21 +103,17 @@ def _p2(ctx: Context) -> Iterator[Finding]:
     rows, cols = item_1(ctx.figures.version)
     cells = tuple((spec.TABLE_2, rows[0], c) for c in cols)
     values = ctx.figures.values
-    base = dict(rule=r.id, file=ctx.file, table=spec.TABLE_2, row=rows[0])
+    base = dict(file=ctx.file, table=spec.TABLE_2, row=rows[0])
     nonzero = [k for k in cells if is_number(values.get(k)) and values[k] != 0]
     blank = [k for k in cells if values.get(k) is None]
     if nonzero:
-        figures = "、".join(f"{k[2]} {values[k]}" for k in nonzero)
-        yield Finding(status="fail", severity="note", cells=tuple(nonzero), line=_line_of(ctx, nonzero),
+        figures = [f"{k[2]} {values[k]}" for k in nonzero]
+        yield finding(r.id, "fail", cells=tuple(nonzero), line=_line_of(ctx, nonzero),
                       values={k[2]: values[k] for k in nonzero},
-                      message=f"{rows[0]}: {figures}, but only provincial-level governments and those of larger cities "
-                              f"(设区的市) make {rows[0]}; a 乡/镇/街道 has none. Were {rows[1]} or documents of higher "
-                              f"bodies counted here?", **base)
+                      args={"row": rows[0], "figures": figures, "other_row": rows[1]}, **base)
     elif blank:
-        yield Finding(status="not_assessable", severity="note", cells=tuple(blank), values={"blank": [list(k) for k in blank]},
-                      line=_line_of(ctx, blank),
-                      message=f"{rows[0]}: not assessable, blank: {'、'.join(k[2] for k in blank)}", **base)
+        yield finding(r.id, "na", status="not_assessable", cells=tuple(blank), values={"blank": [list(k) for k in blank]},
+                      line=_line_of(ctx, blank), args={"row": rows[0], "blank": [k[2] for k in blank]}, **base)
     else:
-        yield Finding(status="pass", severity="note", cells=cells, values={k[2]: values[k] for k in cells},
-                      message=f"{rows[0]}: no figures (0 or /), as expected of a 乡/镇/街道", **base)
-
+        yield finding(r.id, "pass", status="pass", cells=cells, values={k[2]: values[k] for k in cells},
+                      args={"row": rows[0]}, **base)

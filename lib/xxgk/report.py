@@ -10,7 +10,8 @@ from pathlib import Path
 
 from . import spec
 from .compute import Completed, complete
-from .findings import Finding, has_errors
+from .findings import Finding, finding, has_errors
+from .missing import missing_findings
 from .load import Figures, load_figures
 from .narrative import placeholder_findings
 from .params import FieldPosition, Params, load_params
@@ -48,10 +49,9 @@ def build_report(root: Path | str, township: str, year: int) -> Report:
     if bad_name:
         return Report(township, year, layout, spec.V2019, findings=[bad_name])
     if year < spec.FIRST_YEAR:
-        return Report(township, year, layout, spec.V2019, findings=[Finding(
-            rule="E-YEAR", file=layout.display(layout.data_file(township, year)), values={"year": year},
-            message=f"no official format is encoded for reporting years before {spec.FIRST_YEAR}",
-        )])
+        return Report(township, year, layout, spec.V2019, findings=[finding(
+            "E-YEAR", "before", args={"first": spec.FIRST_YEAR}, file=layout.display(layout.data_file(township, year)),
+            values={"year": year})])
 
     findings: list[Finding] = []
     params_path = layout.params_file(township, year)
@@ -65,15 +65,11 @@ def build_report(root: Path | str, township: str, year: int) -> Report:
         if params is not None:
             for name, expected in (("township", township), ("year", year)):
                 if getattr(params, name) != expected:
-                    findings.append(Finding(
-                        rule="E-PARAMS-MISMATCH", file=layout.display(params_path), values={"field": name},
-                        message=f"{name} is {getattr(params, name)!r} but the file is for {expected!r}",
-                    ))
+                    findings.append(finding(
+                        "E-PARAMS-MISMATCH", "mismatch", file=layout.display(params_path), values={"field": name},
+                        args={"field": name, "got": repr(getattr(params, name)), "expected": repr(expected)}))
     else:
-        findings.append(Finding(
-            rule="W-NO-PARAMS", status="fail", severity="warning", file=layout.display(params_path),
-            message="no params file: the narrative sections will say the text was not provided",
-        ))
+        findings.append(finding("W-NO-PARAMS", "missing", file=layout.display(params_path)))
 
     version = (params.format if params and params.format else None) or spec.version_for_year(year)
     data_path = layout.data_file(township, year)
@@ -83,6 +79,7 @@ def build_report(root: Path | str, township: str, year: int) -> Report:
                     loaded.sha256, params_sha, params_fields)
     if loaded.figures is not None and not has_errors(loaded.findings):
         report.completed = complete(loaded.figures)
+        report.findings.extend(missing_findings(loaded.figures, report.completed, layout.display(data_path)))
         ctx = Context(loaded.figures, report.completed, layout.display(data_path), params=params,
                       params_file=layout.display(params_path), params_fields=params_fields, township=township)
         report.findings.extend(run_rules(ctx))

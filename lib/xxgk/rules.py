@@ -14,20 +14,14 @@ from typing import TYPE_CHECKING, Callable, Iterator
 
 from . import spec
 from .compute import Completed, Total, case_totals, results_totals, row_totals, sum_of
-from .findings import Finding, Severity
+from . import catalogue
+from .findings import Finding, Severity, finding
+from .i18n import Text
 from .load import Figures, Key
 from .values import NA, Value, format_value, is_number
 
 if TYPE_CHECKING:  # params imports pydantic; rules only need the type
     from .params import FieldPosition, Params
-
-#: Where a rule comes from, printed next to it in the review panel.
-ORIGINS = {
-    "official": "格式原文 (the format's own wording)",
-    "implied": "表格结构隐含 (implied arithmetic)",
-    "heuristic": "经验检查 (plausibility heuristic)",
-}
-
 
 @dataclass(frozen=True)
 class Context:
@@ -45,20 +39,41 @@ class Context:
 
 @dataclass(frozen=True)
 class Rule:
+    """A registered rule; its words (title, formula, origin, severity) are the catalogue's."""
+
     id: str
-    title: str
-    formula: str
-    origin: str  # a key of ORIGINS
-    severity: Severity
     check: Callable[[Context], Iterator[Finding]]
+
+    @property
+    def code(self) -> catalogue.Code:
+        return catalogue.CODES[self.id]
+
+    @property
+    def title(self) -> str:
+        return self.code.title.render()
+
+    @property
+    def formula(self) -> str:
+        return self.code.formula.render() if self.code.formula else ""
+
+    @property
+    def origin(self) -> str:
+        return self.code.origin
+
+    @property
+    def severity(self) -> Severity:
+        return self.code.severity  # type: ignore[return-value]
 
 
 REGISTRY: dict[str, Rule] = {}
 
 
-def rule(id: str, title: str, formula: str, origin: str, severity: Severity = "warning"):
+def rule(id: str):
+    if id not in catalogue.CODES or not catalogue.CODES[id].is_rule:
+        raise KeyError(f"rule {id} is not in the catalogue")
+
     def register(fn: Callable[[Context], Iterator[Finding]]) -> Callable[[Context], Iterator[Finding]]:
-        REGISTRY[id] = Rule(id, title, formula, origin, severity, fn)
+        REGISTRY[id] = Rule(id, fn)
         return fn
 
     return register
@@ -95,52 +110,53 @@ def _blank(values: dict[Key, Value], keys: tuple[Key, ...]) -> list[Key]:
 
 
 def _line_of(ctx: Context, cells) -> int | None:
-    lines = [ctx.figures.lines[k] for k in cells if k in ctx.figures.lines]
-    return min(lines) if lines else None
+    """The line of the first of ``cells`` the file gives: put the cell a finding is about first."""
+    for k in cells:
+        if k in ctx.figures.lines:
+            return ctx.figures.lines[k]
+    return None
 
 
 def _result(r: Rule, ctx: Context, *, left: tuple[Key, ...], right: tuple[Key, ...],
-            values: dict[Key, Value], where: dict, describe: str, at_most: bool = False) -> Finding:
+            values: dict[Key, Value], where: dict, describe: Text | str, at_most: bool = False,
+            subject: Key | None = None) -> Finding:
     """Compare Σleft with Σright (equal, or ≤ with ``at_most``); blank or n/a inputs make the
-    instance not assessable."""
+    instance not assessable.  ``subject`` is the cell the result is about (a total), whose line
+    a failure points at; by default the first of ``left``."""
     cells = tuple(dict.fromkeys((*left, *right)))
     missing = _blank(values, cells)
-    base = dict(rule=r.id, file=ctx.file, cells=cells, **where)
+    base = dict(file=ctx.file, cells=cells, **where)
     if missing:
-        names = "、".join(_label(k) for k in missing)
-        return Finding(status="not_assessable", severity="note", line=_line_of(ctx, missing),
-                       message=f"{describe}: not assessable, blank: {names}",
+        return finding(r.id, "na", status="not_assessable", line=_line_of(ctx, missing),
+                       args={"describe": describe, "blank": [_label(k) for k in missing]},
                        values={"blank": [list(k) for k in missing]}, **base)
     lhs, rhs = sum_of(values[k] for k in left), sum_of(values[k] for k in right)
     holds = lhs <= rhs if at_most else lhs == rhs
     if holds:
         sign = "≤" if at_most and lhs != rhs else "="
-        return Finding(status="pass", severity="note", message=f"{describe}: {format_value(lhs)} {sign} {format_value(rhs)}",
+        return finding(r.id, "pass", status="pass", args={"describe": describe, "left": lhs, "sign": sign, "right": rhs},
                        values={"left": lhs, "right": rhs}, **base)
     sign = ">" if at_most else "≠"
-    return Finding(status="fail", severity=r.severity,
-                   message=f"{describe}: {format_value(lhs)} {sign} {format_value(rhs)} (difference {format_value(lhs - rhs)})",
-                   line=_line_of(ctx, cells),
+    return finding(r.id, "fail", line=_line_of(ctx, (subject or left[0], *cells)),
+                   args={"describe": describe, "left": lhs, "sign": sign, "right": rhs, "difference": lhs - rhs},
                    values={"left": lhs, "right": rhs}, **base)
 
 
 def _total_rule(r: Rule, ctx: Context, totals: list[Total], *, given_only: bool) -> Iterator[Finding]:
-    # A total the CSV left blank was computed from its parts: comparing it with them says
+    # A total the file left blank was computed from its parts: comparing it with them says
     # nothing, so these rules judge the figures as given.
     values = ctx.figures.values if given_only else ctx.completed.values
     for t in totals:
         table, row, column = t.cell
-        yield _result(r, ctx, left=(t.cell,), right=t.parts, values=values,
+        yield _result(r, ctx, left=(t.cell,), right=t.parts, values=values, subject=t.cell,
                       where={"table": table, "row": row, "column": column},
-                      describe=f"{_label(t.cell)} = sum of its parts")
+                      describe=catalogue.SUM_OF_PARTS.format(cell=_label(t.cell)))
 
 
 # --- the rules ------------------------------------------------------------------------------
 
 
-@rule("R1", "表三各列勾稽关系 (footnote of table 三)",
-      "一、本年新收 + 二、上年结转 = （七）总计 + 四、结转下年度继续办理, for every column",
-      "official")
+@rule("R1")
 def _r1(ctx: Context) -> Iterator[Finding]:
     r = REGISTRY["R1"]
     for c in spec.T3_DATA_COLUMNS:
@@ -150,20 +166,17 @@ def _r1(ctx: Context) -> Iterator[Finding]:
                       describe=f"{c}: 一 + 二 = 三（七）总计 + 四")
 
 
-@rule("R2", "表三行总计 (row 总计)", "总计 = 自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他, for every row",
-      "implied")
+@rule("R2")
 def _r2(ctx: Context) -> Iterator[Finding]:
     yield from _total_rule(REGISTRY["R2"], ctx, row_totals(ctx.figures.version), given_only=True)
 
 
-@rule("R3", "表三办理结果合计 (（七）总计)",
-      "（七）总计 = （一）+（二）+（三）1–8 +（四）1–3 +（五）1–5 +（六）, for every column", "implied")
+@rule("R3")
 def _r3(ctx: Context) -> Iterator[Finding]:
     yield from _total_rule(REGISTRY["R3"], ctx, results_totals(ctx.figures.version), given_only=True)
 
 
-@rule("R6", "表四总计 (table 四 totals)", "总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结, for 行政复议 and both kinds of 行政诉讼",
-      "implied")
+@rule("R6")
 def _r6(ctx: Context) -> Iterator[Finding]:
     yield from _total_rule(REGISTRY["R6"], ctx, case_totals(), given_only=True)
 
@@ -174,40 +187,31 @@ def _r6(ctx: Context) -> Iterator[Finding]:
 # cell counts applications or cases, and negative money.  It also guards figures that reach the
 # rules by another road than the CSV loader (the notebook, generated demo data).
 _COUNTS_ONLY = (spec.TABLE_3, spec.TABLE_4)
-_KIND_WORDS = {
-    spec.Kind.COUNT: "a non-negative whole number",
-    spec.Kind.SIGNED: "a whole number (may be negative)",
-    spec.Kind.MONEY: "a non-negative amount",
-}
+def _kind_problem(cell: spec.Cell, value: Value) -> Text | None:
+    def why(variant: str) -> Text:
+        return catalogue.message("R7", variant, value=value)
 
-
-def _kind_problem(cell: spec.Cell, value: Value) -> str | None:
     if value is None:
         return None
     if value is NA:
-        if cell.table in _COUNTS_ONLY:
-            return "“/” (not applicable) where the format counts applications or cases; write 0 if there were none"
-        return None
+        return why("na_in_counts") if cell.table in _COUNTS_ONLY else None
     if not isinstance(value, Decimal) or not value.is_finite():
-        return f"“{value}” is not a number"
+        return why("not_number")
     if cell.kind is spec.Kind.MONEY:
-        return f"{value} is a negative amount" if value < 0 else None
+        return why("negative_amount") if value < 0 else None
     if value != value.to_integral_value():
-        return f"{value} is not a whole number"
+        return why("fraction")
     if cell.kind is spec.Kind.COUNT and value < 0:
-        return f"{value} is a negative count"
+        return why("negative_count")
     return None
 
 
-@rule("R7", "数值类型 (kinds of number)",
-      "every cell of tables 三 and 四 and every count of table 二 is a non-negative whole number; "
-      "本年增/减 is a whole number that may be negative; 采购总金额 and 本年收费金额 are non-negative amounts",
-      "implied")
+@rule("R7")
 def _r7(ctx: Context) -> Iterator[Finding]:
     r = REGISTRY["R7"]
     values = ctx.figures.values
     for table in spec.get_format(ctx.figures.version).tables:
-        bad: list[tuple[spec.Cell, str]] = []
+        bad: list[tuple[spec.Cell, Text]] = []
         blank = 0
         for cell in table.cells:
             value = values.get(cell.key)
@@ -218,29 +222,28 @@ def _r7(ctx: Context) -> Iterator[Finding]:
             if problem:
                 bad.append((cell, problem))
         checked = len(table.cells) - blank
-        base = dict(rule=r.id, file=ctx.file, table=table.id)
+        base = dict(file=ctx.file, table=table.id)
         counts = {"checked": checked, "blank": blank}
         if bad:
             only = bad[0][0] if len(bad) == 1 else None
             keys = tuple(c.key for c, _ in bad)
-            detail = "; ".join(f"{_label(c.key)}: {p}" for c, p in bad)
-            yield Finding(status="fail", severity=r.severity, line=_line_of(ctx, keys), cells=keys,
-                          row=only and only.row, column=only and only.column,
-                          message=f"表{table.id}: {len(bad)} of {checked} figures are not the kind of number the cell holds: {detail}",
-                          values={**counts, "problems": [{"row": c.row, "column": c.column, "value": values.get(c.key), "problem": p} for c, p in bad]},
+            detail = [catalogue.message("R7", "problem", cell=_label(c.key), why=p) for c, p in bad]
+            yield finding(r.id, "fail", line=_line_of(ctx, keys), cells=keys, row=only and only.row,
+                          column=only and only.column,
+                          args={"table": table.id, "bad": len(bad), "checked": checked, "detail": detail},
+                          values={**counts, "problems": [{"row": c.row, "column": c.column, "value": values.get(c.key),
+                                                          "problem": p} for c, p in bad]},
                           **base)
         elif checked == 0:
-            yield Finding(status="not_assessable", severity="note", message=f"表{table.id}: not assessable, every cell is blank",
+            yield finding(r.id, "na", status="not_assessable", args={"table": table.id},
                           values={**counts, "blank": [list(c.key) for c in table.cells]}, **base)
         else:
-            tail = f" ({blank} blank, not checked)" if blank else ""
-            yield Finding(status="pass", severity="note", values=counts,
-                          message=f"表{table.id}: all {checked} figures are the kind of number their cell holds{tail}", **base)
+            tail = catalogue.message("R7", "tail", blank=blank) if blank else ""
+            yield finding(r.id, "pass", status="pass", values=counts,
+                          args={"table": table.id, "checked": checked, "tail": tail}, **base)
 
 
-@rule("R10", "本年新公开数量不超过对外公开总数量 (2019 format, within one year)",
-      "本年新公开数量 ≤ 对外公开总数量, for 规章 and for 规范性文件 (table 二, 第二十条第（一）项)",
-      "implied")
+@rule("R10")
 def _r10(ctx: Context) -> Iterator[Finding]:
     # The cross-year half of R10 needs the previous year's report; it is not checked here.
     if ctx.figures.version != spec.V2019:
@@ -249,7 +252,7 @@ def _r10(ctx: Context) -> Iterator[Finding]:
     rows, (_made, published, total) = item_1(ctx.figures.version)
     for row in rows:
         new, all_ = (spec.TABLE_2, row, published), (spec.TABLE_2, row, total)
-        yield _result(r, ctx, left=(new,), right=(all_,), values=ctx.figures.values, at_most=True,
+        yield _result(r, ctx, left=(new,), right=(all_,), values=ctx.figures.values, at_most=True, subject=new,
                       where={"table": spec.TABLE_2, "row": row}, describe=f"{row}: {published} ≤ {total}")
 
 

@@ -44,8 +44,11 @@ _MAX_DIGITS = 20
 
 @dataclass(frozen=True)
 class ParseError:
+    """Why a cell's text is not a figure: a catalogue code, its message variant and arguments."""
+
     code: str
-    message: str
+    variant: str
+    args: tuple[tuple[str, object], ...] = ()
 
 
 def _plain(ch: str) -> bool:
@@ -77,10 +80,10 @@ def parse_value(raw: str | None, kind: Kind) -> Value | ParseError:
         elif text.endswith("元"):
             text, yuan = text[:-1].strip(), True
     if not all(_plain(ch) for ch in shown) or not _NUMBER.match(text):
-        return ParseError("E-NOT-NUMBER", f"“{shown}” is not a number")
+        return ParseError("E-NOT-NUMBER", "not_number", (("value", shown),))
     digits = sum(ch.isdigit() for ch in text)
     if digits > _MAX_DIGITS:
-        return ParseError("E-NOT-NUMBER", f"“{shown}” has {digits} digits: too long to be a figure of a report")
+        return ParseError("E-NOT-NUMBER", "too_long", (("value", shown), ("digits", digits)))
     number = Decimal(text.replace(",", ""))
     if number == 0:
         number = abs(number)  # "-0" is 0
@@ -91,10 +94,10 @@ def parse_value(raw: str | None, kind: Kind) -> Value | ParseError:
                 number = number.quantize(Decimal(1))
         return number
     if number != number.to_integral_value():
-        return ParseError("E-FRACTION", f"“{shown}” is not a whole number of items")
+        return ParseError("E-FRACTION", "fraction", (("value", shown),))
     number = number.quantize(Decimal(1))
     if kind is Kind.COUNT and number < 0:
-        return ParseError("E-NEGATIVE", f"“{shown}” is negative; counts cannot be")
+        return ParseError("E-NEGATIVE", "negative", (("value", shown),))
     return number
 
 

@@ -1,0 +1,347 @@
+"""Every finding code and rule, in one place: its category, severity, title, origin and messages.
+
+A finding is data (:class:`xxgk.findings.Finding`); its words come from here, in Chinese and in
+English (:mod:`xxgk.i18n`).  The ``xxgk check`` lines, the review banner and 数据核验 panel, the
+dashboard and the README's code table are all produced from this catalogue: no code, title or
+message is spelled anywhere else.
+
+Categories, in the order an analyst needs them:
+
+- ``input``: the data or params file cannot be read as it stands (errors stop the report;
+  ``W-…`` input warnings do not);
+- ``rule``: a consistency rule (勾稽关系) of the format, or arithmetic the tables imply;
+- ``plausibility``: a figure that adds up but is unlikely for the body reporting it (notes);
+- ``label``: a label read through a variant, with the official label it was read as (notes);
+- ``missing``: a blank figure: missing data, never a failed check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal, Mapping
+
+from .i18n import Text, get_lang
+
+Category = Literal["input", "rule", "plausibility", "label", "missing"]
+CATEGORIES: tuple[Category, ...] = ("input", "rule", "plausibility", "label", "missing")
+
+#: Where a code comes from, printed beside every rule.
+ORIGINS: dict[str, Text] = {
+    "official": Text("格式原文", "the format's own wording"),
+    "implied": Text("表格结构隐含的算术关系", "implied arithmetic"),
+    "heuristic": Text("经验检查（非官方）", "plausibility heuristic (not official)"),
+    "input": Text("数据与参数文件检查", "input check"),
+}
+
+CATEGORY_TEXT: dict[str, Text] = {
+    "input": Text("输入检查", "input"),
+    "rule": Text("勾稽关系", "consistency rule"),
+    "plausibility": Text("合理性提示", "plausibility"),
+    "label": Text("标签写法", "label variant"),
+    "missing": Text("未填报", "missing data"),
+}
+
+SEVERITY_TEXT: dict[str, Text] = {
+    "error": Text("错误", "error"),
+    "warning": Text("警告", "warning"),
+    "note": Text("提示", "note"),
+    "missing": Text("未填报", "missing"),
+}
+
+STATUS_TEXT: dict[str, Text] = {
+    "fail": Text("未通过", "failed"),
+    "not_assessable": Text("无法判断", "not assessable"),
+    "pass": Text("通过", "passed"),
+}
+
+#: The line that stands for the input errors of one code past the first :data:`SHOWN_PER_CODE`.
+MORE = Text("… 及另外 {count} 处同类错误（{code}）", "… and {count} more of the same kind ({code})")
+SHOWN_PER_CODE = 20
+
+
+@dataclass(frozen=True)
+class Code:
+    id: str
+    category: Category
+    #: Severity of a failure (a pass or a not-assessable result is always a note).
+    severity: Literal["error", "warning", "note", "missing"]
+    title: Text
+    origin: str  # a key of ORIGINS
+    messages: Mapping[str, Text] = field(default_factory=dict)
+    #: For rules: what is compared, as a reviewer reads it.
+    formula: Text | None = None
+
+    @property
+    def is_rule(self) -> bool:
+        return self.category in ("rule", "plausibility")
+
+    def message(self, variant: str, **args: Any) -> Text:
+        try:
+            template = self.messages[variant]
+        except KeyError:
+            raise KeyError(f"{self.id} has no message {variant!r}; it has {', '.join(self.messages)}") from None
+        return template.format(**args)
+
+
+CODES: dict[str, Code] = {}
+
+
+def _code(id: str, category: Category, severity: str, title: tuple[str, str], origin: str = "input",
+          formula: tuple[str, str] | None = None, **messages: tuple[str, str] | Text) -> Code:
+    if id in CODES:
+        raise ValueError(f"code {id} defined twice")
+    texts = {k: v if isinstance(v, Text) else Text(*v) for k, v in messages.items()}
+    CODES[id] = code = Code(id, category, severity, Text(*title), origin, texts,  # type: ignore[arg-type]
+                            Text(*formula) if formula else None)
+    return code
+
+
+def get(id: str) -> Code | None:
+    return CODES.get(id)
+
+
+def message(id: str, variant: str, **args: Any) -> Text:
+    return CODES[id].message(variant, **args)
+
+
+def title(id: str) -> str:
+    code = CODES.get(id)
+    return code.title.render() if code else id
+
+
+# Words used inside messages (arguments), so that a message reads well in either language.
+AXIS = {"row": Text("行", "row"), "column": Text("列", "column")}
+#: Shared wording of rules that compare two sums (R1, R2, R3, R6, R10).
+_COMPARE = dict(
+    pass_=("{describe}：{left} {sign} {right}", "{describe}: {left} {sign} {right}"),
+    fail=("{describe}：{left} {sign} {right}（相差 {difference}）", "{describe}: {left} {sign} {right} (difference {difference})"),
+    na=("{describe}：无法判断，未填报：{blank}", "{describe}: not assessable, blank: {blank}"),
+)
+SUM_OF_PARTS = Text("{cell} = 各分项之和", "{cell} = sum of its parts")
+
+
+def _rule(id, category, severity, title, origin, formula, **messages):
+    # "pass" is a keyword in Python: rule messages are given as pass_=...
+    if "pass_" in messages:
+        messages["pass"] = messages.pop("pass_")
+    return _code(id, category, severity, title, origin, formula, **messages)
+
+
+# --- input: the data file --------------------------------------------------------------------
+
+_code("E-READ", "input", "error", ("无法读取数据文件", "data file unreadable"),
+      not_found=("数据文件不存在", "data file not found"),
+      os=("无法读取该文件：{reason}", "cannot read the file: {reason}"))
+_code("E-EMPTY", "input", "error", ("数据文件为空", "empty data file"),
+      empty=("文件为空", "the file is empty"),
+      no_records=("没有数据：文件只有表头行，没有数据行", "no figures: the file has a header line but no data lines"))
+_code("E-ENCODING", "input", "error", ("无法解码", "undecodable file"),
+      undecodable=("无法按 UTF-8 或 GB18030/GBK 解码该文件；请另存为 UTF-8 编码的 CSV",
+                   "cannot decode the file as UTF-8 or GB18030/GBK; save it as UTF-8 CSV"),
+      nul=("文件含有 NUL 字节：它是电子表格（.xlsx）而不是 CSV 吗？请另存为 UTF-8 编码的 CSV",
+           "the file contains NUL bytes: is it a spreadsheet (.xlsx) rather than CSV? Save it as UTF-8 CSV"))
+_code("E-HEADER", "input", "error", ("表头有误", "bad header line"),
+      missing_header=("缺少表头行；第一行应为：{header}{hint}", "missing header line; the first line must be: {header}{hint}"),
+      missing_columns=("表头缺少列 {columns}；第一行应为：{header}{hint}",
+                       "missing column(s) {columns} in the header; the first line must be: {header}{hint}"),
+      tab_hint=("（该文件以制表符分隔：请另存为逗号分隔的 CSV）", " (the file is tab-separated: save it as CSV, with commas)"))
+_code("E-COLUMNS", "input", "error", ("字段数不对", "wrong number of fields"),
+      too_many=("本行有 {fields} 个字段，表头只有 {columns} 个：标签或数值中是否有未加引号的逗号？",
+                "{fields} fields where the header has {columns}: an unquoted comma in a label or value?"),
+      too_few=("本行只有 {fields} 个字段，表头有 {columns} 个：本行没有 {missing}（是否少了逗号？）",
+               "{fields} fields where the header has {columns}: no {missing} on this line (a lost comma?)"))
+_code("E-CSV", "input", "error", ("不是可读的 CSV 文件", "unreadable CSV"),
+      bad=("不是可读的 CSV 文件：{reason}", "not a readable CSV file: {reason}"))
+_code("E-NOT-REPORT", "input", "error", ("不是年度报告数据文件", "not a report's data file"),
+      stopped=("这不像年度报告的数据文件：前 {records} 条数据没有一条能对应到报表的单元格，已停止读取",
+               "this does not look like a report's data file: none of its first {records} records names a cell "
+               "of the tables; reading stopped"))
+_code("E-TABLE", "input", "error", ("未知的表", "unknown table"),
+      unknown=("未知的表“{table}”：请填 二、三 或 四", "unknown table “{table}”: use 二, 三 or 四"))
+_code("E-LABEL", "input", "error", ("未知的标签", "unknown label"),
+      unknown=("表{table}中未知的{axis}标签“{label}”{hint}", "unknown {axis} label “{label}” in table {table}{hint}"),
+      hint=("；是否应为“{suggestion}”？", "; did you mean “{suggestion}”?"))
+_code("E-OTHER-VERSION", "input", "error", ("另一版本格式的标签", "label of the other format version"),
+      other=("{axis}标签“{label}”属于 {other} 年版格式，而本报告使用 {version} 年版格式"
+             "（如该机关仍沿用 {other} 年版表格，请在参数文件中设置 format: \"{other}\"）",
+             "the {axis} label “{label}” belongs to the {other} format, but this report uses the {version} format "
+             "(if the body kept the {other} layout, set format: \"{other}\" in its params file)"))
+_code("E-CELL", "input", "error", ("表中没有这个单元格", "no such cell"),
+      none=("表{table}在 {version} 年版格式中没有“{row}”×“{column}”这个单元格",
+            "table {table} has no cell “{row}” × “{column}” in the {version} format"))
+_code("E-DUPLICATE", "input", "error", ("单元格重复", "cell given twice"),
+      twice=("该单元格重复给出（第一次在第 {first_line} 行）", "this cell is given twice (first on line {first_line})"))
+_code("E-MISSING-CELL", "input", "error", ("缺少单元格", "cell missing from the file"),
+      missing=("文件中没有这个单元格（{version} 年版格式）的行；数值不详时请保留该行、数值留空",
+               "no line for this cell of the {version} format (leave its value blank if the figure is unknown)"))
+_code("E-NOT-NUMBER", "input", "error", ("不是数字", "not a number"),
+      not_number=("“{value}”不是数字", "“{value}” is not a number"),
+      too_long=("“{value}”有 {digits} 位数字，不可能是报告中的数值", "“{value}” has {digits} digits: too long to be a figure of a report"))
+_code("E-FRACTION", "input", "error", ("件数不是整数", "fractional count"),
+      fraction=("“{value}”不是整数：件数必须是整数", "“{value}” is not a whole number of items"))
+_code("E-NEGATIVE", "input", "error", ("件数为负", "negative count"),
+      negative=("“{value}”是负数：件数不能为负", "“{value}” is negative; counts cannot be"))
+_code("M-BLANK", "missing", "missing", ("未填报", "missing data"),
+      blank=("未填报：数值为空，按缺失处理（不当作 0），需要它的规则无法判断",
+             "missing data: the value is blank, so it is printed blank and rules that need it are not assessable"),
+      row=("{where} 各列 未填报", "{where}: every column blank"),
+      cells=("{where}：{columns} 未填报", "{where}: {columns} blank"),
+      table=("表{table} 全表 未填报", "表{table}: the whole table is blank"),
+      group=("{where} 未填报", "{where} blank"))
+
+# --- input: labels read through a variant ------------------------------------------------------
+
+_code("N-ALIAS", "label", "note", ("非官方标签写法", "label variant"),
+      alias=("“{label}”按官方标签“{official}”读取（非官方写法）", "“{label}” read as the official “{official}” (not the official wording)"),
+      shortened=("“{label}”是简写，按官方标签“{official}”读取", "“{label}” is a shortened label, read as the official “{official}”"),
+      truncated=("“{label}”不完整（被截断），按官方标签“{official}”读取",
+                 "“{label}” is cut short, read as the official “{official}”"),
+      remark=("“{label}”带有附加说明，按官方标签“{official}”读取", "“{label}” carries an added remark, read as the official “{official}”"),
+      brackets=("“{label}”缺少括号，按官方标签“{official}”读取", "“{label}” lacks its brackets, read as the official “{official}”"),
+      version_2019=("“{label}”是 2019 年版的写法，按 2021 年版的“{official}”读取（许多 2021 年报告如此印制）",
+                    "“{label}” is the 2019 label, read as the 2021 “{official}”, as many 2021 reports print it"),
+      unit=("“{label}”没有写单位，按“{official}”读取：金额以万元计", "“{label}” has no unit, read as “{official}”: the amount is taken to be in 万元"))
+
+# --- input: the params file and the report's name and year ---------------------------------------
+
+_code("E-NAME", "input", "error", ("乡镇名称不能用作文件名", "unsafe township name"),
+      unsafe=("乡镇名称“{name}”{problem}，不能用作文件名", "township name “{name}” {problem}; it is not safe as a file name"),
+      empty=("为空", "is empty"),
+      dot=("以点开头", "starts with a dot"),
+      separator=("含有路径分隔符或 Windows 文件名不允许的字符", "contains a path separator or a character Windows forbids in file names"),
+      control=("含有控制字符", "contains a control character"),
+      spaces=("首尾有空格", "has leading or trailing spaces"))
+_code("E-YEAR", "input", "error", ("没有该年度的格式", "no format for the year"),
+      before=("没有 {first} 年以前报告年度的官方格式", "no official format is encoded for reporting years before {first}"))
+_code("E-PARAMS-READ", "input", "error", ("无法读取参数文件", "params file unreadable"),
+      os=("无法读取参数文件：{reason}", "cannot read the params file: {reason}"))
+_code("E-PARAMS-ENCODING", "input", "error", ("参数文件编码有误", "params file not UTF-8"),
+      not_utf8=("参数文件不是 UTF-8 编码", "the params file is not UTF-8"))
+_code("E-PARAMS-YAML", "input", "error", ("参数文件不是有效的 YAML", "invalid YAML"),
+      invalid=("不是有效的 YAML：{problem}", "not valid YAML: {problem}"),
+      not_mapping=("参数文件必须是“字段: 值”的映射", "the params file must be a mapping of field: value"))
+_code("E-PARAMS-MISSING", "input", "error", ("缺少必填字段", "required field missing"),
+      missing=("缺少必填字段“{field}”", "required field “{field}” is missing"))
+_code("E-PARAMS-FIELD", "input", "error", ("未知字段", "unknown field"),
+      unknown=("未知字段“{field}”（已知字段：{known}）", "unknown field “{field}” (known fields: {known})"))
+_code("E-PARAMS-TYPE", "input", "error", ("字段值有误", "wrong field value"),
+      invalid=("字段“{field}”：{problem}（实际为 {got}）", "field “{field}”: {problem} (got {got})"),
+      code_number=("字段“code”：YAML 把未加引号的 {written} 读成了数字 {got}，丢失了前导零；请加引号：code: \"{written}\"",
+                   "field “code”: YAML reads the unquoted {written} as the number {got}, losing its leading zeros; "
+                   "write it in quotes: code: \"{written}\""),
+      year_digits=("年份请用阿拉伯数字书写，例如 2020", "write the year in Arabic digits, e.g. 2020"),
+      date=("日期应写作 2021-01-26", "a date is written 2021-01-26"),
+      integer=("应为整数", "should be a whole number"),
+      text=("应为文字", "should be text"),
+      version=("应为 \"2019\" 或 \"2021\"", "should be \"2019\" or \"2021\""),
+      range=("超出允许的范围", "out of the allowed range"))
+_code("E-PARAMS-MISMATCH", "input", "error", ("参数文件与数据文件不符", "params file for another report"),
+      mismatch=("参数文件中 {field} 为 {got}，但该文件属于 {expected}", "{field} is {got} but the file is for {expected}"))
+_code("W-NO-PARAMS", "input", "warning", ("缺少参数文件", "no params file"),
+      missing=("没有参数文件：叙述部分将注明文字未提供", "no params file: the narrative sections will say the text was not provided"))
+_code("E-PLACEHOLDER", "input", "error", ("未知占位符", "unknown placeholder"),
+      other_version=("“{field}”中的占位符 {placeholder} 只在 {versions} 年版格式中存在，本报告使用 {version} 年版",
+                     "placeholder {placeholder} in “{field}” exists only in the {versions} format; this report uses {version}"),
+      unknown=("“{field}”中有未知占位符 {placeholder}；可用的有：{known}",
+               "unknown placeholder {placeholder} in “{field}”; known: {known}"))
+_code("W-PLACEHOLDER-BLANK", "input", "warning", ("占位符对应的数值未填报", "placeholder for a blank figure"),
+      blank=("“{field}”中的占位符 {placeholder} 对应的数值未填报，将显示为［数据缺失］",
+             "placeholder {placeholder} in “{field}” stands for a blank figure; it prints ［数据缺失］"))
+
+# --- consistency rules -----------------------------------------------------------------------
+
+_rule("R1", "rule", "warning", ("表三各列勾稽关系", "footnote of table 三"), "official",
+      ("每一列：一、本年新收 + 二、上年结转 = （七）总计 + 四、结转下年度继续办理",
+       "for every column: 一、本年新收 + 二、上年结转 = （七）总计 + 四、结转下年度继续办理"),
+      **_COMPARE)
+_rule("R2", "rule", "warning", ("表三行总计", "row 总计 of table 三"), "implied",
+      ("每一行：总计 = 自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他",
+       "for every row: 总计 = 自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他"),
+      **_COMPARE)
+_rule("R3", "rule", "warning", ("表三办理结果合计", "（七）总计 of table 三"), "implied",
+      ("每一列：（七）总计 = （一）+（二）+（三）1–8 +（四）1–3 +（五）1–5 +（六）",
+       "for every column: （七）总计 = （一）+（二）+（三）1–8 +（四）1–3 +（五）1–5 +（六）"),
+      **_COMPARE)
+_rule("R6", "rule", "warning", ("表四总计", "table 四 totals"), "implied",
+      ("行政复议及两类行政诉讼：总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结",
+       "for 行政复议 and both kinds of 行政诉讼: 总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结"),
+      **_COMPARE)
+_rule("R7", "rule", "warning", ("数值类型", "kinds of number"), "implied",
+      ("表三、表四的每个单元格和表二的件数都是非负整数；本年增/减是可为负的整数；采购总金额和本年收费金额是非负金额",
+       "every cell of tables 三 and 四 and every count of table 二 is a non-negative whole number; "
+       "本年增/减 is a whole number that may be negative; 采购总金额 and 本年收费金额 are non-negative amounts"),
+      pass_=("表{table}：{checked} 个数值都符合单元格应有的数值类型{tail}",
+             "表{table}: all {checked} figures are the kind of number their cell holds{tail}"),
+      tail=("（{blank} 个未填报，未检查）", " ({blank} blank, not checked)"),
+      fail=("表{table}：{checked} 个数值中有 {bad} 个不是该单元格应有的数值类型：{detail}",
+            "表{table}: {bad} of {checked} figures are not the kind of number the cell holds: {detail}"),
+      na=("表{table}：无法判断，所有单元格都未填报", "表{table}: not assessable, every cell is blank"),
+      problem=("{cell}：{why}", "{cell}: {why}"),
+      na_in_counts=("“/”（不适用）出现在统计申请或案件件数的单元格；没有就填 0",
+                    "“/” (not applicable) where the format counts applications or cases; write 0 if there were none"),
+      not_number=("“{value}”不是数字", "“{value}” is not a number"),
+      negative_amount=("{value} 是负数金额", "{value} is a negative amount"),
+      fraction=("{value} 不是整数", "{value} is not a whole number"),
+      negative_count=("{value} 是负的件数", "{value} is a negative count"))
+_rule("R10", "rule", "warning", ("本年新公开数量不超过对外公开总数量（2019 年版，本年内）",
+                                 "本年新公开数量 ≤ 对外公开总数量 (2019 format, within one year)"), "implied",
+      ("规章、规范性文件各自：本年新公开数量 ≤ 对外公开总数量（表二第二十条第（一）项）",
+       "本年新公开数量 ≤ 对外公开总数量, for 规章 and for 规范性文件 (table 二, 第二十条第（一）项)"),
+      **_COMPARE)
+
+# --- plausibility ------------------------------------------------------------------------------
+
+_rule("P1", "plausibility", "note", ("数量级（远高于同级机关通常的数值）", "figure far above what a body of its level reports"),
+      "heuristic",
+      ("乡镇街道：表三 一/二 总计 ≤ 1000；表四各总计 ≤ 100；表二新制发（行政）规范性文件 ≤ 100；表二处理决定数量 ≤ 100000",
+       "for a 乡/镇/街道: 表三 一/二 总计 ≤ 1000; 表四 each 总计 ≤ 100; 表二 new (行政)规范性文件 ≤ 100; 表二 处理决定数量 ≤ 100000"),
+      pass_=("{cell}：{value} ≤ {limit}", "{cell}: {value} ≤ {limit}"),
+      fail=("{cell} 为 {value}，远高于乡镇街道通常报告的数值（超过 {limit}：{why}）；请确认该数值",
+            "{cell} is {value}, far above what a township-level body usually reports (above {limit}: {why}); "
+            "please confirm the figure"),
+      na=("{cell}：无法判断，未填报", "{cell}: not assessable, blank"),
+      applications=("乡镇街道一年通常收到零到几十件申请", "a 乡/镇/街道 usually receives from none to a few dozen applications a year"),
+      cases=("乡镇街道一年通常涉及零到几起此类案件", "a 乡/镇/街道 is usually party to none or a handful of such cases a year"),
+      normative=("乡镇街道一年通常制发不超过几件规范性文件", "a 乡/镇/街道 usually issues no more than a few normative documents a year"),
+      decisions=("即使实行综合行政执法的城市街道，一年也至多作出几千件决定",
+                 "even urban 街道 with 综合行政执法 decide at most some thousands a year"))
+_rule("P2", "plausibility", "note", ("乡镇街道不制定规章", "a 乡/镇/街道 makes no 规章"), "heuristic",
+      ("乡镇街道：表二 规章 各数值均为 0（或 /）", "for a 乡/镇/街道: every figure of 表二 规章 is 0 (or /)"),
+      pass_=("{row}：没有数值（0 或 /），符合乡镇街道的情况", "{row}: no figures (0 or /), as expected of a 乡/镇/街道"),
+      fail=("{row}：{figures}，但只有省级政府和设区的市、自治州政府才能制定{row}，乡镇街道没有。是否把{other_row}或上级机关的文件算在了这里？",
+            "{row}: {figures}, but only provincial-level governments and those of larger cities (设区的市) make {row}; "
+            "a 乡/镇/街道 has none. Were {other_row} or documents of higher bodies counted here?"),
+      na=("{row}：无法判断，未填报：{blank}", "{row}: not assessable, blank: {blank}"))
+_rule("R11", "plausibility", "note", ("叙述与表格一致", "figures in the narrative match the tables"), "heuristic",
+      ("叙述中写明的数字 = 表格中的数字：收到/新收…申请 = 表三 一 总计；上年结转 = 表三 二 总计；结转下年度 = 表三 四 总计；"
+       "予以公开 = 表三 （一） 总计；行政复议 = 表四 行政复议 总计；行政诉讼 = 表四 未经复议直接起诉 总计 + 复议后起诉 总计",
+       "a figure stated in the narrative = the table's figure: 收到/新收…申请 = 表三 一 总计; 上年结转 = 表三 二 总计; "
+       "结转下年度 = 表三 四 总计; 予以公开 = 表三 （一） 总计; 行政复议 = 表四 行政复议 总计; "
+       "行政诉讼 = 表四 未经复议直接起诉 总计 + 复议后起诉 总计"),
+      pass_=("{section}写道“{text}”：表{table} {names} 为 {figure}，一致", "{section} says “{text}”: 表{table} {names} is {figure}, the same"),
+      fail=("{section}写道“{text}”（{stated}），但表{table} {names} 为 {figure}：请更正文字或表格",
+            "{section} says “{text}” ({stated}), but 表{table} {names} is {figure}: correct the text or the table"),
+      na=("{section}写道“{text}”：无法判断，表{table}中未填报：{blank}",
+          "{section} says “{text}”: not assessable, blank in 表{table}: {blank}"))
+
+
+# --- presentation helpers ----------------------------------------------------------------------
+
+
+def markdown_table(lang: str | None = None) -> str:
+    """The README's table of codes: one row per code, in catalogue order."""
+    lang = lang or get_lang()
+    head = ("| 代码 code | 类别 category | 严重程度 severity | 名称 | title | 来源 origin |\n"
+            "|---|---|---|---|---|---|\n")
+    rows = []
+    for c in CODES.values():
+        origin = ORIGINS[c.origin]
+        rows.append(f"| `{c.id}` | {CATEGORY_TEXT[c.category].render('zh')} · {CATEGORY_TEXT[c.category].render('en')} "
+                    f"| {SEVERITY_TEXT[c.severity].render('zh')} · {c.severity} "
+                    f"| {c.title.render('zh')} | {c.title.render('en')} "
+                    f"| {origin.render('zh')} · {origin.render('en')} |")
+    return head + "\n".join(rows) + "\n"
+
+
+if __name__ == "__main__":  # python -m xxgk.catalogue: print the README table
+    print(markdown_table(), end="")
