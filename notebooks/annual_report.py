@@ -25,11 +25,13 @@ township: str = "红旗满族乡"
 year: int = 2020
 root: str = ".."  # the folder holding data/, params/ and output/ (".." from notebooks/)
 publish: bool = False  # a published copy has no review banner, cell highlights or 数据核验 panel
+lang: str = "zh"  # language of the review banner, the 数据核验 panel and the frames: zh or en
 
 # %%
 from IPython.display import HTML, display
 
 from xxgk import html
+from xxgk.i18n import set_lang
 from xxgk.notebook import stop_on_input_errors, template_sha256
 from xxgk.report import build_report
 
@@ -38,6 +40,7 @@ from xxgk.report import build_report
 display(HTML(f"<style>{html.report_css()}</style>"))
 
 # %%
+set_lang(lang)
 report = build_report(root, township, year)
 # Input errors would make a silently wrong report: list them and stop here.
 stop_on_input_errors(report)

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from . import manifest as mf
+from .i18n import tr
 from .paths import Layout
 
 #: Engines a batch can use: "inprocess" forks a warm worker per report (fast), "kernel" starts a
@@ -65,10 +66,11 @@ def parse_years(text: str | None) -> set[int] | None:
         part = part.strip()
         m = re.fullmatch(r"(\d{4})\s*(?:[-–~]\s*(\d{4}))?", part)
         if not m:
-            raise UsageError(f"--years: {part!r} is not a year or a range such as 2019-2024")
+            raise UsageError(tr("--years：{p} 不是年度，也不是 2019-2024 这样的范围", "--years: {p} is not a year or a range such as 2019-2024",
+                                p=repr(part)))
         first, last = int(m.group(1)), int(m.group(2) or m.group(1))
         if last < first:
-            raise UsageError(f"--years: {part!r} runs backwards")
+            raise UsageError(tr("--years：{p} 起止颠倒", "--years: {p} runs backwards", p=repr(part)))
         years.update(range(first, last + 1))
     return years
 
@@ -89,11 +91,13 @@ def discover(root: Path, years: set[int] | None = None, townships: Iterable[str]
     if not found:
         what = []
         if years is not None:
-            what.append(f"years {_years_text(years)}")
+            what.append(tr("年度 {y}", "years {y}", y=_years_text(years)))
         if wanted is not None:
-            what.append(f"townships {', '.join(sorted(wanted))}")
-        raise UsageError(f"no data file{' for ' + ' and '.join(what) if what else ''} under {Path(root) / 'data'} "
-                         "(expected data/<year>/<township>.csv; is --root right?)")
+            what.append(tr("乡镇 {t}", "townships {t}", t=", ".join(sorted(wanted))))
+        raise UsageError(tr("{root} 下没有{what}数据文件（应为 data/<年度>/<乡镇>.csv；--root 是否正确？）",
+                            "no data file{what} under {root} (expected data/<year>/<township>.csv; is --root right?)",
+                            root=Path(root) / "data",
+                            what=tr("{w}的", " for {w}", w=tr("、", " and ").join(what)) if what else ""))
     return found
 
 
@@ -120,14 +124,23 @@ class Options:
     publish: bool = False
     engine: str = "auto"
     to: str = "html"  # "pdf": also print each page to PDF (xxgk.pdf)
+    #: Language of the review panel, banner and messages; "" for the process's (``--lang``, XXGK_LANG).
+    lang: str = ""
+
+    def resolved_lang(self) -> str:
+        from .i18n import get_lang
+
+        return self.lang or get_lang()
 
     def resolved_engine(self) -> str:
         if self.engine not in ENGINES:
-            raise UsageError(f"unknown engine {self.engine!r}; use one of {', '.join(ENGINES)}")
+            raise UsageError(tr("未知的引擎 {e}；请用 {known} 之一", "unknown engine {e}; use one of {known}",
+                                e=repr(self.engine), known=", ".join(ENGINES)))
         if self.engine == "auto":
             return "inprocess" if FORK_AVAILABLE else "kernel"
         if self.engine == "inprocess" and not FORK_AVAILABLE:
-            raise UsageError("the inprocess engine needs os.fork, which this platform lacks; use --engine kernel")
+            raise UsageError(tr("inprocess 引擎需要 os.fork，本平台没有；请用 --engine kernel",
+                                "the inprocess engine needs os.fork, which this platform lacks; use --engine kernel"))
         return self.engine
 
 
@@ -197,23 +210,28 @@ def _figures(report) -> dict[str, Any]:
     return out
 
 
-def _failed_checks(findings) -> list[dict[str, Any]]:
-    """Failed findings grouped by rule: title, severity, how many, the first few messages."""
-    from .rules import REGISTRY
+def _failed_checks(findings, version: str | None) -> list[dict[str, Any]]:
+    """Failed findings grouped by code, in the order the review shows them: title, category,
+    severity, how many, the first few messages (blank cells folded by table row)."""
+    from . import catalogue
+    from .findings import sort_findings
+    from .missing import grouped
 
     groups: dict[str, dict[str, Any]] = {}
-    for f in findings:
-        if f.status != "fail":
-            continue
+    for f in sort_findings(f for f in findings if f.status == "fail"):
         g = groups.get(f.rule)
         if g is None:
-            rule = REGISTRY.get(f.rule)
-            g = groups[f.rule] = {"rule": f.rule, "title": rule.title if rule else "", "severity": f.severity,
-                                  "is_rule": rule is not None, "count": 0, "messages": []}
-        g["count"] += 1
-        if len(g["messages"]) < 3:
+            code = catalogue.get(f.rule)
+            g = groups[f.rule] = {"rule": f.rule, "title": catalogue.title(f.rule), "severity": f.severity,
+                                  "category": code.category if code else "input", "is_rule": bool(code and code.is_rule),
+                                  "count": 0, "messages": []}
+        g["count"] += f.count
+        if len(g["messages"]) < 3 and not f.is_missing:
             where = f.where()
-            g["messages"].append(f"{where}: {f.message}" if where else f.message)
+            g["messages"].append(f"{where}: {f.text()}" if where else f.text())
+    if "M-BLANK" in groups and version:
+        folded = grouped([f for f in findings if f.is_missing], version)
+        groups["M-BLANK"]["messages"] = [g.text.render() for g in folded[:3]]
     return list(groups.values())
 
 
@@ -229,49 +247,48 @@ def _never_started(notebook_path: Path | None) -> bool:
 
 
 def render_one(root: Path, township: str, year: int, *, publish: bool, strict: bool, engine: str,
-               to: str = "html") -> dict[str, Any]:
+               to: str = "html", lang: str | None = None) -> dict[str, Any]:
     """Render one report and describe the outcome as a manifest entry (without its inputs)."""
-    from .findings import has_warnings
+    from .findings import has_warnings, tally
     from .render import render
-    from .rules import REGISTRY
 
     if engine == "inprocess":
         from . import engines  # noqa: F401  (registers the engine)
     layout = Layout(Path(root))
-    result = render(root, township, year, publish=publish, strict=strict, engine=engine, to=to)
+    if lang:
+        from .i18n import set_lang
+
+        set_lang(lang)  # this worker's messages, and the manifest entry's
+    result = render(root, township, year, publish=publish, strict=strict, engine=engine, to=to, lang=lang)
     report = result.report  # checked once, by render(): not again here
     findings = result.findings
     if result.status == "ok":
         status = mf.WARNINGS if has_warnings(findings) else mf.OK
-    elif result.status == "refused" and result.error and "input errors" in result.error:
+    elif result.status == "refused" and result.refused_for == "input_errors":
         status = mf.INPUT_ERRORS
     else:
         status = mf.FAILED
     error = result.error
     if status == mf.INPUT_ERRORS:
-        errors = [f for f in findings if f.is_error]
-        first = errors[0].format_line().split(None, 1)[-1] if errors else ""
-        error = f"{len(errors)} input error(s); first: {first}"
+        from .findings import sort_findings, tally
+        from .i18n import tr
+
+        errors = sort_findings(f for f in findings if f.is_error)
+        first = f"{errors[0].where()}: {errors[0].text()}" if errors else ""
+        error = tr("输入错误 {n} 项；第一项：{first}", "{n} input error(s); first: {first}", n=tally(errors).errors, first=first)
     outputs = {}
     for name, path in (("html", result.html_path), ("ipynb", result.notebook_path), ("pdf", result.pdf_path)):
         if path is not None and Path(path).exists():
             p = Path(path)
             outputs[name] = {"path": p.relative_to(layout.root / "output").as_posix(), "bytes": p.stat().st_size}
-    fail = [f for f in findings if f.status == "fail"]
     return {
         "township": township,
         "year": year,
         "version": report.version,
         "status": status,
         "error": error,
-        "counts": {
-            "errors": sum(1 for f in fail if f.severity == "error"),
-            "warnings": sum(1 for f in fail if f.severity == "warning"),
-            "notes": sum(1 for f in fail if f.severity == "note"),
-            "failed_rules": len({f.rule for f in fail if f.rule in REGISTRY}),
-            "not_assessable": sum(1 for f in findings if f.status == "not_assessable"),
-        },
-        "failed_checks": _failed_checks(findings),
+        "counts": tally(findings).as_dict(),
+        "failed_checks": _failed_checks(findings, report.version if report else None),
         "figures": _figures(report),
         "outputs": outputs,
         "start_failed": result.status == "failed" and _never_started(result.notebook_path),
@@ -279,14 +296,15 @@ def render_one(root: Path, township: str, year: int, *, publish: bool, strict: b
 
 
 def _worker_main(root: Path, township: str, year: int, publish: bool, strict: bool, engine: str,
-                 to: str = "html") -> bytes:
+                 to: str = "html", lang: str | None = None) -> bytes:
     try:
-        entry = render_one(root, township, year, publish=publish, strict=strict, engine=engine, to=to)
+        entry = render_one(root, township, year, publish=publish, strict=strict, engine=engine, to=to, lang=lang)
     except BaseException as e:  # a bug in the kit: the report fails, the batch goes on
         tb = traceback.format_exc()
         sys.stderr.write(tb)
         entry = {"township": township, "year": year, "status": mf.FAILED,
-                 "error": f"internal error: {type(e).__name__}: {e}".splitlines()[0], "traceback": tb,
+                 "error": tr("内部错误：{e}", "internal error: {e}", e=f"{type(e).__name__}: {e}").splitlines()[0],
+                 "traceback": tb,
                  "start_failed": False}
     return json.dumps(entry, ensure_ascii=False).encode("utf-8")
 
@@ -326,7 +344,8 @@ def _fork_worker(job: _Job, opts: Options, engine: str) -> _Running:
         try:
             os.close(r)
             _child_setup(log.fileno())
-            payload = _worker_main(opts.root, job.township, job.year, opts.publish, opts.strict, engine, opts.to)
+            payload = _worker_main(opts.root, job.township, job.year, opts.publish, opts.strict, engine, opts.to,
+                                   opts.resolved_lang())
             view = memoryview(payload)
             while view:
                 view = view[os.write(w, view):]
@@ -370,7 +389,7 @@ def _spawn_worker(job: _Job, opts: Options, engine: str) -> _Running:
     log = tempfile.TemporaryFile(prefix="xxgk-worker-")
     args = [sys.executable, "-m", "xxgk.batch", "--worker", json.dumps(
         {"root": str(opts.root), "township": job.township, "year": job.year, "publish": opts.publish,
-         "strict": opts.strict, "engine": engine, "to": opts.to}, ensure_ascii=False)]
+         "strict": opts.strict, "engine": engine, "to": opts.to, "lang": opts.resolved_lang()}, ensure_ascii=False)]
     kwargs: dict[str, Any] = {"start_new_session": True} if os.name == "posix" else \
         {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)}
     popen = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log, **kwargs)
@@ -537,7 +556,7 @@ def plan(opts: Options, manifest: mf.Manifest) -> tuple[list[_Job], list[Outcome
     layout = Layout(Path(opts.root))
     kit = mf.kit_fingerprint()
     template = template_sha256()
-    options = mf.output_options(publish=opts.publish, strict=opts.strict, to=opts.to)
+    options = mf.output_options(publish=opts.publish, strict=opts.strict, to=opts.to, lang=opts.resolved_lang())
     out_dir = layout.root / "output"
     todo, skipped = [], []
     for township, year in found:
@@ -587,7 +606,7 @@ def run_batch(opts: Options, on_event: Event | None = None) -> BatchResult:
     engine = opts.resolved_engine()
     jobs = opts.jobs or default_jobs()
     if jobs < 1:
-        raise UsageError("-j must be at least 1")
+        raise UsageError(tr("-j 至少为 1", "-j must be at least 1"))
     layout = Layout(Path(opts.root))
     manifest = mf.Manifest.for_root(layout.root)
     result = BatchResult(engine=engine)
@@ -600,7 +619,8 @@ def run_batch(opts: Options, on_event: Event | None = None) -> BatchResult:
         todo, skipped, found = plan(opts, manifest)
         missing = sorted(set(opts.townships or ()) - {t for t, _ in found})
         if missing:
-            result.warnings.append(f"no data file for {', '.join(missing)} in the years selected")
+            result.warnings.append(tr("所选年度中没有 {t} 的数据文件", "no data file for {t} in the years selected",
+                                      t=", ".join(missing)))
             emit("warning", None, result)
         result.total = len(todo) + len(skipped)
         emit("plan", None, result)
@@ -744,7 +764,7 @@ def _finish(entry: dict[str, Any], job: _Job, seconds: float, manifest: mf.Manif
 def _spawned_main(argv: list[str]) -> int:
     args = json.loads(argv[1])
     payload = _worker_main(Path(args["root"]), args["township"], int(args["year"]), bool(args["publish"]),
-                           bool(args["strict"]), args["engine"], args.get("to", "html"))
+                           bool(args["strict"]), args["engine"], args.get("to", "html"), args.get("lang"))
     sys.stdout.buffer.write(payload)
     sys.stdout.flush()
     return 0

@@ -12,14 +12,24 @@ from typing import TextIO
 
 from . import manifest as mf
 from .batch import BatchResult, Outcome
+from .i18n import T, tr
 
-_LABEL = {mf.OK: "ok", mf.WARNINGS: "warnings", mf.FAILED: "FAILED", mf.INPUT_ERRORS: "INPUT ERRORS", "skipped": "skipped"}
+_LABEL = {
+    mf.OK: T("通过", "ok"), mf.WARNINGS: T("有警告", "warnings"), mf.FAILED: T("失败", "FAILED"),
+    mf.INPUT_ERRORS: T("输入错误", "INPUT ERRORS"), "skipped": T("未变，跳过", "skipped"),
+}
+
+
+def _label(status: str) -> str:
+    text = _LABEL.get(status)
+    return text.render() if text else status
 
 
 def _counts(result: BatchResult) -> str:
-    return (f"ok {result.count(mf.OK)} · warnings {result.count(mf.WARNINGS)} · "
-            f"failed {result.count(mf.FAILED)} · input errors {result.count(mf.INPUT_ERRORS)} · "
-            f"skipped {result.count('skipped')}")
+    return tr("通过 {ok} · 有警告 {w} · 失败 {f} · 输入错误 {e} · 跳过 {s}",
+              "ok {ok} · warnings {w} · failed {f} · input errors {e} · skipped {s}",
+              ok=result.count(mf.OK), w=result.count(mf.WARNINGS), f=result.count(mf.FAILED),
+              e=result.count(mf.INPUT_ERRORS), s=result.count("skipped"))
 
 
 class PlainDisplay:
@@ -34,26 +44,27 @@ class PlainDisplay:
         if kind == "plan":
             self.width = len(str(result.total))
             self.started = time.monotonic()
-            self._line(f"xxgk batch: {result.total} report(s), engine {result.engine}")
+            self._line(tr("xxgk batch：{n} 份报告，引擎 {e}", "xxgk batch: {n} report(s), engine {e}",
+                          n=result.total, e=result.engine))
         elif kind == "warning":
-            self._line(f"warning: {result.warnings[-1]}")
+            self._line(tr("警告：{w}", "warning: {w}", w=result.warnings[-1]))
         elif kind == "skipped" and outcome is not None:
-            self._line(f"[{len(result.outcomes):>{self.width}}/{result.total}] {'skipped':<12} {outcome.year} {outcome.township}")
+            self._line(f"[{len(result.outcomes):>{self.width}}/{result.total}] {_label('skipped'):<12} {outcome.year} {outcome.township}")
         elif kind == "done" and outcome is not None:
             n = len(result.outcomes)
-            self._line(f"[{n:>{self.width}}/{result.total}] {_LABEL.get(outcome.status, outcome.status):<12} "
+            self._line(f"[{n:>{self.width}}/{result.total}] {_label(outcome.status):<12} "
                        f"{outcome.year} {outcome.township}  {outcome.seconds:.1f} s  ({_counts(result)}{self._left(result)})")
         elif kind == "retry" and outcome is not None:
-            self._line(f"retrying {outcome.year} {outcome.township}: {outcome.error}")
+            self._line(tr("重试 {y} {t}：{e}", "retrying {y} {t}: {e}", y=outcome.year, t=outcome.township, e=outcome.error))
         elif kind == "stopping":
-            self._line("stopping: ending the running workers")
+            self._line(tr("正在停止：结束运行中的工作进程", "stopping: ending the running workers"))
 
     def _left(self, result: BatchResult) -> str:
         rendered = len(result.outcomes) - result.count("skipped")
         remaining = result.total - len(result.outcomes)
         if not rendered or not remaining:
             return ""
-        return f" · about {(time.monotonic() - self.started) / rendered * remaining:.0f} s left"
+        return tr(" · 约剩 {s} 秒", " · about {s} s left", s=f"{(time.monotonic() - self.started) / rendered * remaining:.0f}")
 
     def _line(self, text: str) -> None:
         self.out.write(text + "\n")
@@ -73,7 +84,7 @@ class LiveDisplay:
         self.console = console or Console(stderr=True)
         self.progress = Progress(
             TextColumn("[bold]xxgk batch"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[counts]}"),
-            TextColumn("· left"), TimeRemainingColumn(), console=self.console, auto_refresh=False,
+            TextColumn(tr("· 剩余", "· left")), TimeRemainingColumn(), console=self.console, auto_refresh=False,
             redirect_stdout=False, redirect_stderr=False, transient=False,
         )
         self.task = None
@@ -84,15 +95,15 @@ class LiveDisplay:
             self.progress.start()
             self.task = self.progress.add_task("batch", total=result.total, counts=_counts(result))
         elif kind == "warning":
-            self.console.print(f"[yellow]warning:[/] {result.warnings[-1]}")
+            self.console.print(f"[yellow]{tr('警告：', 'warning: ')}[/]{result.warnings[-1]}")
         elif kind in ("done", "skipped") and self.task is not None:
             if kind == "done" and outcome is not None and outcome.status in (mf.FAILED, mf.INPUT_ERRORS):
-                self.progress.console.print(f"[red]{_LABEL[outcome.status]}[/] {outcome.year} {outcome.township}: {outcome.error}")
+                self.progress.console.print(f"[red]{_label(outcome.status)}[/] {outcome.year} {outcome.township}: {outcome.error}")
             self.progress.update(self.task, completed=len(result.outcomes), counts=_counts(result))
         elif kind == "retry" and outcome is not None:
-            self.progress.console.print(f"[yellow]retrying[/] {outcome.year} {outcome.township}: {outcome.error}")
+            self.progress.console.print(f"[yellow]{tr('重试', 'retrying')}[/] {outcome.year} {outcome.township}: {outcome.error}")
         elif kind == "stopping":
-            self.progress.console.print("[yellow]stopping:[/] ending the running workers")
+            self.progress.console.print(f"[yellow]{tr('正在停止：', 'stopping:')}[/] {tr('结束运行中的工作进程', 'ending the running workers')}")
         now = time.monotonic()
         if kind != "tick" or now - self._last > 0.25:
             self._last = now
@@ -114,19 +125,22 @@ def summary_lines(result: BatchResult, root_display: str = "output", *, force: b
     """The end of a batch: totals, one line per failed report, where the dashboard is."""
     lines = []
     rendered = result.count(mf.OK) + result.count(mf.WARNINGS)  # pages written by this run
-    lines.append(f"{result.total} report(s) in {result.seconds:.1f} s: {result.count(mf.OK)} ok, "
-                 f"{result.count(mf.WARNINGS)} with warnings, {result.count(mf.FAILED)} failed, "
-                 f"{result.count(mf.INPUT_ERRORS)} with input errors, {result.count('skipped')} unchanged (skipped); "
-                 f"{rendered} rendered")
+    lines.append(tr("{total} 份报告，用时 {s} 秒：通过 {ok}，有警告 {w}，失败 {f}，输入错误 {e}，未变跳过 {k}；本次生成 {r} 份",
+                    "{total} report(s) in {s} s: {ok} ok, {w} with warnings, {f} failed, {e} with input errors, "
+                    "{k} unchanged (skipped); {r} rendered",
+                    total=result.total, s=f"{result.seconds:.1f}", ok=result.count(mf.OK), w=result.count(mf.WARNINGS),
+                    f=result.count(mf.FAILED), e=result.count(mf.INPUT_ERRORS), k=result.count("skipped"), r=rendered))
     for o in result.failures:
         where = (o.entry.get("outputs") or {}).get("ipynb")
-        kept = f" (notebook: {root_display}/{where['path']})" if isinstance(where, dict) else ""
-        unchanged = " (unchanged since the last run)" if o.status == "skipped" else ""
-        lines.append(f"  {_LABEL[o.last_status]} {o.year} {o.township}{unchanged}: {o.error}{kept}")
+        kept = tr("（笔记本：{p}）", " (notebook: {p})", p=f"{root_display}/{where['path']}") if isinstance(where, dict) else ""
+        unchanged = tr("（自上次以来未变）", " (unchanged since the last run)") if o.status == "skipped" else ""
+        lines.append(f"  {_label(o.last_status)} {o.year} {o.township}{unchanged}: {o.error}{kept}")
     if result.interrupted:
         left = result.total - len(result.outcomes)
-        again = "the same command without --force" if force else "the same command"
-        lines.append(f"interrupted by {result.interrupted}: {left} report(s) not rendered; run {again} "
-                     "again to render only those")
-    lines.append(f"dashboard: {root_display}/index.html · summary: {root_display}/summary.csv")
+        again = tr("去掉 --force 再运行同一命令", "the same command without --force") if force else tr("再运行同一命令", "the same command")
+        lines.append(tr("被 {sig} 中断：{n} 份报告未生成；{again}，即只生成这些",
+                        "interrupted by {sig}: {n} report(s) not rendered; run {again} again to render only those",
+                        sig=result.interrupted, n=left, again=again))
+    lines.append(tr("总览：{d}/index.html · 汇总：{d}/summary.csv", "dashboard: {d}/index.html · summary: {d}/summary.csv",
+                    d=root_display))
     return lines

@@ -63,11 +63,14 @@ def cjk_fonts() -> list[str]:
 
 def missing() -> str | None:
     """None when Chromium and a CJK font are both installed, else one line saying what to do."""
+    from .i18n import tr
+
     lacking = []
     if find_chromium() is None:
-        lacking.append("Chromium not found")
+        lacking.append(tr("找不到 Chromium", "Chromium not found"))
     if not cjk_fonts():
-        lacking.append("no CJK font")
+        lacking.append(tr("没有中文字体", "no CJK font"))
     if not lacking:
         return None
-    return f"{' and '.join(lacking)}: {INSTALL_HINT} (or bash .ci/install-browser)"
+    return tr("{what}：请安装 {hint}（或运行 bash .ci/install-browser）", "{what}: {hint} (or bash .ci/install-browser)",
+              what=tr("、", " and ").join(lacking), hint=INSTALL_HINT)

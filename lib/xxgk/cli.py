@@ -15,14 +15,31 @@ import typer
 
 from . import __version__, spec
 from .csv_input import template_csv
+from .i18n import set_lang, tr
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
-    help="Reproducible 政府信息公开工作年度报告: checked CSV figures → official tables → HTML.",
+    help=tr("政府信息公开工作年度报告，可复现：经核验的数据 → 官方表格 → HTML。",
+            "Reproducible 政府信息公开工作年度报告: checked CSV figures → official tables → HTML."),
 )
 
-ROOT_OPTION = typer.Option(Path("."), "--root", help="Folder holding data/, params/ and output/.")
+ROOT_OPTION = typer.Option(Path("."), "--root", help=tr("存放 data/、params/ 和 output/ 的文件夹。",
+                                                        "Folder holding data/, params/ and output/."))
+
+
+def _lang_callback(value: Optional[str]) -> Optional[str]:
+    if value is not None:
+        try:
+            set_lang(value)
+        except ValueError:
+            raise typer.BadParameter(tr("请用 zh 或 en", "use zh or en"))
+    return value
+
+
+LANG_OPTION = typer.Option(None, "--lang", callback=_lang_callback, is_eager=True, metavar="zh|en",
+                           help=tr("提示信息的语言：zh（默认）或 en；也可设置环境变量 XXGK_LANG。",
+                                   "Language of the messages: zh (default) or en; or set XXGK_LANG."))
 
 
 def _version_callback(value: bool) -> None:
@@ -34,21 +51,24 @@ def _version_callback(value: bool) -> None:
 @app.callback()
 def _main(
     version: bool = typer.Option(False, "--version", callback=_version_callback, is_eager=True,
-                                 help="Print the kit's version and exit."),
+                                 help=tr("显示版本并退出。", "Print the kit's version and exit.")),
+    lang: Optional[str] = LANG_OPTION,
 ) -> None:
     pass
 
 
 @app.command()
-def template(year: int = typer.Option(..., "--year", help="Reporting year; picks the format version."),
-             format: Optional[str] = typer.Option(None, "--format", help="Force a format version: 2019 or 2021.")) -> None:
+def template(year: int = typer.Option(..., "--year", help=tr("报告年度；据此选择格式版本。", "Reporting year; picks the format version.")),
+             format: Optional[str] = typer.Option(None, "--format", help=tr("指定格式版本：2019 或 2021。", "Force a format version: 2019 or 2021.")),
+             lang: Optional[str] = LANG_OPTION) -> None:
     """Print the blank fill-in CSV for a year's format: every data cell, one line each."""
     if format is None and year < spec.FIRST_YEAR:
-        typer.echo(f"no official format is encoded for reporting years before {spec.FIRST_YEAR}", err=True)
+        typer.echo(tr("没有 {first} 年以前报告年度的官方格式", "no official format is encoded for reporting years before {first}",
+                      first=spec.FIRST_YEAR), err=True)
         raise typer.Exit(2)
     version = format or spec.version_for_year(year)
     if version not in spec.VERSIONS:
-        typer.echo(f"unknown format {version!r}: use 2019 or 2021", err=True)
+        typer.echo(tr("未知的格式 {v}：请用 2019 或 2021", "unknown format {v}: use 2019 or 2021", v=repr(version)), err=True)
         raise typer.Exit(2)
     sys.stdout.write(template_csv(version))
 
@@ -60,22 +80,27 @@ class CheckFormat(str, Enum):
 
 @app.command()
 def check(
-    township: Optional[str] = typer.Option(None, "--township", help="Only this township (default: every township)."),
-    year: Optional[int] = typer.Option(None, "--year", help="Only this reporting year (default: every year)."),
+    township: Optional[str] = typer.Option(None, "--township", help=tr("只检查这个乡镇（默认：全部）。", "Only this township (default: every township).")),
+    year: Optional[int] = typer.Option(None, "--year", help=tr("只检查这个年度（默认：全部）。", "Only this reporting year (default: every year).")),
     root: Path = ROOT_OPTION,
-    strict: bool = typer.Option(False, "--strict", help="Exit 1 on warnings too, not only on errors."),
+    strict: bool = typer.Option(False, "--strict", help=tr("有警告（检查未通过）也以 1 退出，而不只是错误。",
+                                                            "Exit 1 on warnings (failed checks) too, not only on errors.")),
     format: CheckFormat = typer.Option(CheckFormat.text, "--format", case_sensitive=False,
-                                       help="text: one line per finding, for people; json: every finding and rule result, for tools."),
+                                       help=tr("text：给人看，每个问题一行；json：给程序用，列出每项结果。",
+                                               "text: one line per finding, for people; json: every finding and rule result, for tools.")),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help=tr("逐个列出未填报的单元格和无法判断的检查。",
+                                                                   "List every blank cell and every check that could not be assessed.")),
+    lang: Optional[str] = LANG_OPTION,
 ) -> None:
     """Check data and params without rendering: one report, or every report under data/.
 
-    Lists every input error (the report cannot be rendered), every failed consistency rule (warning), plausibility notes, and the checks that could not be assessed because figures are blank.
+    Input errors first (the report cannot be rendered), then failed consistency checks, plausibility notes, and missing data (blank figures, folded by table row; every cell with --verbose).
 
     Exit status: 0 no errors (warnings and notes allowed); 1 errors, or warnings under --strict; 2 usage error (bad option, or no data file matches the options).
     """
     from . import check as checking
 
-    raise typer.Exit(checking.main(root, township, year, strict, format.value))
+    raise typer.Exit(checking.main(root, township, year, strict, format.value, verbose=verbose))
 
 
 class OutputFormat(str, Enum):
@@ -85,15 +110,20 @@ class OutputFormat(str, Enum):
 
 @app.command()
 def render(
-    township: str = typer.Option(..., "--township", help="The township (乡/镇/街道), as in data/<year>/<township>.csv."),
-    year: int = typer.Option(..., "--year", help="Reporting year."),
+    township: str = typer.Option(..., "--township", help=tr("乡镇（乡/镇/街道），与 data/<年度>/<乡镇>.csv 中的一致。",
+                                                            "The township (乡/镇/街道), as in data/<year>/<township>.csv.")),
+    year: int = typer.Option(..., "--year", help=tr("报告年度。", "Reporting year.")),
     root: Path = ROOT_OPTION,
     publish: bool = typer.Option(False, "--publish",
-                                 help="The copy to publish: no review banner, cell highlights or 数据核验 panel."),
-    strict: bool = typer.Option(False, "--strict", help="Refuse to render when there are warnings, not only errors."),
+                                 help=tr("发布稿：没有审阅横幅、单元格标记和数据核验部分。",
+                                         "The copy to publish: no review banner, cell highlights or 数据核验 panel.")),
+    strict: bool = typer.Option(False, "--strict", help=tr("有警告也不生成，而不只是错误。",
+                                                            "Refuse to render when there are warnings, not only errors.")),
     to: OutputFormat = typer.Option(OutputFormat.html, "--to", case_sensitive=False,
-                                    help="pdf: also print the published copy to A4 PDF, output/<year>/<township>.pdf, "
-                                         "through headless Chromium (implies --publish)."),
+                                    help=tr("pdf：另用无界面 Chromium 把发布稿打印为 A4 PDF（即 --publish）。",
+                                            "pdf: also print the published copy to A4 PDF, output/<year>/<township>.pdf, "
+                                            "through headless Chromium (implies --publish).")),
+    lang: Optional[str] = LANG_OPTION,
 ) -> None:
     """Render one report: output/<year>/<township>.html and the executed notebook beside it.
 
@@ -102,31 +132,36 @@ def render(
     2 usage error.
     """
     from . import render as rendering
-    from .findings import problems, sort_findings
+    from .check import Checked, write_text
+    from .findings import tally, tally_text
 
     publish = publish or to is OutputFormat.pdf  # what is printed is what an office publishes
 
     try:
         result = rendering.render(root, township, year, publish=publish, strict=strict, to=to.value)
     except Exception as e:  # a broken installation, a full disk: one line, not a traceback
-        typer.echo(f"error: {township} {year}: {type(e).__name__}: {e}", err=True)
+        typer.echo(tr("错误：{t} {y}：{e}", "error: {t} {y}: {e}", t=township, y=year, e=f"{type(e).__name__}: {e}"), err=True)
         raise typer.Exit(1)
     if result.status == "refused":
-        for f in sort_findings(problems(result.findings)):
-            typer.echo(f.format_line(), err=True)
-        typer.echo(f"{township} {year}: {result.error}", err=True)
+        # The same lines as xxgk check: what matters first, blank cells folded.
+        refused = [f for f in result.findings if f.status == "fail"]
+        version = result.report.version if result.report else None
+        write_text([Checked(township, year, refused, version)], sys.stderr, color=False)
+        typer.echo(f"{township} {year}：{result.error}" if tr("zh", "en") == "zh" else f"{township} {year}: {result.error}",
+                   err=True)
         raise typer.Exit(1)
     if result.status == "failed":
-        typer.echo(f"error: {township} {year}: {result.error}", err=True)
+        typer.echo(tr("错误：{t} {y}：{e}", "error: {t} {y}: {e}", t=township, y=year, e=result.error), err=True)
         if result.notebook_path:
-            typer.echo(f"the executed notebook, failing cell marked: {result.notebook_path}", err=True)
+            typer.echo(tr("已执行的笔记本（出错的单元已标出）：{p}", "the executed notebook, failing cell marked: {p}",
+                          p=result.notebook_path), err=True)
         raise typer.Exit(1)
     for path in result.written:
-        typer.echo(f"wrote {path}")
-    warnings = [f for f in result.findings if f.is_warning]
-    if warnings:
-        where = "the review copy's 数据核验 panel" if not publish else "xxgk check"
-        typer.echo(f"{len(warnings)} warning(s); see {where}", err=True)
+        typer.echo(tr("已写入 {p}", "wrote {p}", p=path))
+    t = tally(result.findings)
+    if t.failed or t.notes or t.missing:
+        where = tr("审阅稿末尾的“数据核验”", "the review copy's 数据核验 panel") if not publish else "xxgk check"
+        typer.echo(tr("{t}；详见{w}", "{t}; see {w}", t=tally_text(t), w=where), err=True)
 
 
 class BatchEngine(str, Enum):
@@ -138,17 +173,26 @@ class BatchEngine(str, Enum):
 @app.command()
 def batch(
     root: Path = ROOT_OPTION,
-    years: Optional[str] = typer.Option(None, "--years", help="Only these years: 2019-2024, 2021, or a comma list."),
-    townships: Optional[str] = typer.Option(None, "--townships", help="Only these townships, comma-separated."),
-    jobs: int = typer.Option(0, "-j", "--jobs", help="Reports rendered at a time (default: one per CPU core)."),
-    force: bool = typer.Option(False, "--force", help="Render every selected report, even those unchanged since their last render."),
-    strict: bool = typer.Option(False, "--strict", help="A report with warnings is not rendered and counts as failed."),
-    publish: bool = typer.Option(False, "--publish", help="Render the copies to publish (no review banner, highlights or 数据核验 panel)."),
+    years: Optional[str] = typer.Option(None, "--years", help=tr("只处理这些年度：2019-2024、2021 或逗号分隔的列表。",
+                                                                 "Only these years: 2019-2024, 2021, or a comma list.")),
+    townships: Optional[str] = typer.Option(None, "--townships", help=tr("只处理这些乡镇，逗号分隔。", "Only these townships, comma-separated.")),
+    jobs: int = typer.Option(0, "-j", "--jobs", help=tr("同时生成的报告数（默认：每个 CPU 核一个）。",
+                                                        "Reports rendered at a time (default: one per CPU core).")),
+    force: bool = typer.Option(False, "--force", help=tr("重新生成所选的每份报告，即使自上次以来没有变化。",
+                                                          "Render every selected report, even those unchanged since their last render.")),
+    strict: bool = typer.Option(False, "--strict", help=tr("有警告的报告不生成，计为失败。",
+                                                            "A report with warnings is not rendered and counts as failed.")),
+    publish: bool = typer.Option(False, "--publish", help=tr("生成发布稿（没有审阅横幅、单元格标记和数据核验部分）。",
+                                                              "Render the copies to publish (no review banner, highlights or 数据核验 panel).")),
     engine: BatchEngine = typer.Option(BatchEngine.auto, "--engine", case_sensitive=False,
-                                       help="inprocess: a fresh process forked per report, cells run in a fresh IPython shell (fast); "
-                                            "kernel: a Jupyter kernel per report, as xxgk render; auto: inprocess where fork exists."),
+                                       help=tr("inprocess：每份报告派生一个新进程，在新的 IPython 环境中运行（快）；"
+                                               "kernel：每份报告一个 Jupyter 内核，与 xxgk render 相同；auto：能派生进程时用 inprocess。",
+                                               "inprocess: a fresh process forked per report, cells run in a fresh IPython shell (fast); "
+                                               "kernel: a Jupyter kernel per report, as xxgk render; auto: inprocess where fork exists.")),
     to: OutputFormat = typer.Option(OutputFormat.html, "--to", case_sensitive=False,
-                                    help="pdf: also print each published copy to A4 PDF beside its HTML (implies --publish)."),
+                                    help=tr("pdf：另把每份发布稿打印为 A4 PDF（即 --publish）。",
+                                            "pdf: also print each published copy to A4 PDF beside its HTML (implies --publish).")),
+    lang: Optional[str] = LANG_OPTION,
 ) -> None:
     """Check and render every township-year under data/, in parallel, skipping what has not changed.
 
@@ -164,7 +208,7 @@ def batch(
         from .browser import missing
 
         if missing():
-            typer.echo(f"error: cannot print PDF: {missing()}", err=True)
+            typer.echo(tr("错误：无法打印 PDF：{why}", "error: cannot print PDF: {why}", why=missing()), err=True)
             raise typer.Exit(1)
     try:
         opts = batching.Options(root=root, years=batching.parse_years(years),
@@ -172,16 +216,16 @@ def batch(
                                 strict=strict, publish=publish, engine=engine.value, to=to.value)
         opts.resolved_engine()
         if jobs < 0:
-            raise batching.UsageError("-j must be 1 or more (0: one per CPU core)")
+            raise batching.UsageError(tr("-j 须为 1 或以上（0：每个 CPU 核一个）", "-j must be 1 or more (0: one per CPU core)"))
     except batching.UsageError as e:
-        typer.echo(f"error: {e}", err=True)
+        typer.echo(tr("错误：{e}", "error: {e}", e=e), err=True)
         raise typer.Exit(2)
     display = display_for(sys.stderr)
     try:
         result = batching.run_batch(opts, on_event=display)
     except batching.UsageError as e:
         display.close()
-        typer.echo(f"error: {e}", err=True)
+        typer.echo(tr("错误：{e}", "error: {e}", e=e), err=True)
         raise typer.Exit(2)
     display.close()
     out = root / "output"
@@ -192,12 +236,15 @@ def batch(
 
 @app.command("demo-data")
 def demo_data(
-    townships: int = typer.Option(..., "--townships", min=1, help="How many synthetic townships (示例镇001, 示例镇002, …)."),
-    years: str = typer.Option(..., "--years", help="Reporting years, e.g. 2019-2024."),
+    townships: int = typer.Option(..., "--townships", min=1, help=tr("示例乡镇的个数（示例镇001、示例镇002……）。",
+                                                                     "How many synthetic townships (示例镇001, 示例镇002, …).")),
+    years: str = typer.Option(..., "--years", help=tr("报告年度，例如 2019-2024。", "Reporting years, e.g. 2019-2024.")),
     root: Path = ROOT_OPTION,
-    seed: int = typer.Option(0, "--seed", help="Same seed, same files."),
-    with_errors: bool = typer.Option(False, "--with-errors", help="Plant a few deliberate rule failures and input errors."),
-    force: bool = typer.Option(False, "--force", help="Overwrite demo files that already exist."),
+    seed: int = typer.Option(0, "--seed", help=tr("种子相同，文件相同。", "Same seed, same files.")),
+    with_errors: bool = typer.Option(False, "--with-errors", help=tr("故意埋入几处未通过的检查和输入错误。",
+                                                                      "Plant a few deliberate rule failures and input errors.")),
+    force: bool = typer.Option(False, "--force", help=tr("覆盖已有的示例文件。", "Overwrite demo files that already exist.")),
+    lang: Optional[str] = LANG_OPTION,
 ) -> None:
     """Write synthetic, rule-consistent sample data and params for N townships × years.
 
@@ -209,18 +256,21 @@ def demo_data(
     try:
         year_set = batching.parse_years(years)
         if year_set and min(year_set) < spec.FIRST_YEAR:
-            raise batching.UsageError(f"--years: no official format is encoded for reporting years before {spec.FIRST_YEAR}")
+            raise batching.UsageError(tr("--years：没有 {first} 年以前报告年度的官方格式",
+                                         "--years: no official format is encoded for reporting years before {first}",
+                                         first=spec.FIRST_YEAR))
     except batching.UsageError as e:
-        typer.echo(f"error: {e}", err=True)
+        typer.echo(tr("错误：{e}", "error: {e}", e=e), err=True)
         raise typer.Exit(2)
     try:
         written = demo.write_demo(root, townships, sorted(year_set or ()), seed=seed, with_errors=with_errors, force=force)
     except demo.Exists as e:
-        typer.echo(f"error: {e}", err=True)
+        typer.echo(tr("错误：{e}", "error: {e}", e=e), err=True)
         raise typer.Exit(1)
-    typer.echo(f"wrote {len(written.data)} data files and {len(written.params)} params files under {root}")
+    typer.echo(tr("已在 {root} 下写入 {d} 个数据文件和 {p} 个参数文件", "wrote {d} data files and {p} params files under {root}",
+                  d=len(written.data), p=len(written.params), root=root))
     for township, year, what in written.planted:
-        typer.echo(f"planted in {year} {township}: {what}")
+        typer.echo(tr("埋入 {y} {t}：{what}", "planted in {y} {t}: {what}", y=year, t=township, what=what))
 
 
 def main() -> None:

@@ -1,7 +1,8 @@
 """The review dashboard (``output/index.html``) and ``output/summary.csv``, drawn from the manifest.
 
-One row per township-year: status, failed-rule count, the key figures and links to the page and
-the executed notebook; a second view groups the failed checks by rule.  The page is one file:
+One row per township-year: status, the counts the report's own banner prints (input errors, failed
+checks, notes, missing figures: :func:`xxgk.findings.tally`), the key figures and links to the page
+and the executed notebook; a second view groups the failed checks by rule.  The page is one file:
 its CSS and script are inline (``assets/dashboard.*``), it loads nothing, and sorting and
 filtering happen in the browser.  The rows are real table rows, so the page also reads without
 the script (and parses as plain HTML).
@@ -21,17 +22,33 @@ from markupsafe import escape
 from . import __version__, spec
 from . import manifest as mf
 from .atomic import write_streamed
+from .i18n import T, get_lang, tr
 
 INDEX_NAME = "index.html"
 SUMMARY_NAME = "summary.csv"
 
 #: Status keys (as in the manifest) → what the page prints.
 STATUS_TEXT = {
-    mf.OK: "通过 ok",
-    mf.WARNINGS: "有警告 warnings",
-    mf.FAILED: "失败 failed",
-    mf.INPUT_ERRORS: "输入错误 input errors",
+    mf.OK: T("通过", "ok"),
+    mf.WARNINGS: T("有警告", "warnings"),
+    mf.FAILED: T("失败", "failed"),
+    mf.INPUT_ERRORS: T("输入错误", "input errors"),
 }
+
+
+def _status_text(status: str) -> str:
+    text = STATUS_TEXT.get(status)
+    return text.render() if text else status
+
+
+#: The counts of :class:`xxgk.findings.Tally` shown as columns: manifest name, heading, tooltip.
+COUNTS = (
+    ("errors", T("输入错误", "errors"), T("输入错误的项数", "input errors")),
+    ("failed", T("未通过", "failed"), T("未通过的检查项数（勾稽关系、输入警告），与报告横幅一致",
+                                        "failed checks (consistency rules, input warnings), as the report's banner counts them")),
+    ("notes", T("提示", "notes"), T("合理性提示和标签写法提示的项数", "plausibility and label notes")),
+    ("missing", T("未填报", "missing"), T("未填报（空白）的数值个数", "blank figures (missing data)")),
+)
 #: Sorting by status puts the reports that need attention first.
 STATUS_RANK = {mf.INPUT_ERRORS: 0, mf.FAILED: 1, mf.WARNINGS: 2, mf.OK: 3}
 
@@ -45,7 +62,7 @@ FIGURES = (
 )
 
 #: summary.csv columns, in order (the dashboard's rows, for analysts' own tools).
-CSV_COLUMNS = ("township", "year", "format", "status", "failed_rules", "errors", "warnings",
+CSV_COLUMNS = ("township", "year", "format", "status", *(name for name, _, _ in COUNTS), "not_assessable", "passed",
                *(name for name, _, _ in FIGURES), "html", "notebook", "error")
 
 
@@ -77,9 +94,7 @@ def row_of(e: dict[str, Any]) -> dict[str, Any]:
         "year": e.get("year", ""),
         "format": e.get("version") or "",
         "status": e.get("status", ""),
-        "failed_rules": counts.get("failed_rules", 0),
-        "errors": counts.get("errors", 0),
-        "warnings": counts.get("warnings", 0),
+        **{name: counts.get(name, 0) for name in ("errors", "failed", "notes", "missing", "not_assessable", "passed")},
         "html": _link(e, "html") or "",
         "notebook": _link(e, "ipynb") or "",
         "error": e.get("error") or "",
@@ -127,8 +142,8 @@ def _report_row(row: dict[str, Any]) -> str:
         f'<td class="num">{escape(row["year"])}</td>',
         f'<td class="num">{escape(row["format"])}</td>',
         f'<td class="status" data-sort="{STATUS_RANK.get(status, 9)}"><span class="badge {escape(status.replace(" ", "-"))}">'
-        f'{escape(STATUS_TEXT.get(status, status))}</span></td>',
-        f'<td class="num">{escape(row["failed_rules"])}</td>',
+        f'{escape(_status_text(status))}</span></td>',
+        *(f'<td class="num count-{name}">{escape(row[name])}</td>' for name, _, _ in COUNTS),
     ]
     for name, _, _ in FIGURES:
         value = row[name]
@@ -139,12 +154,36 @@ def _report_row(row: dict[str, Any]) -> str:
     return f'<tr data-status="{escape(status)}" data-checks="{escape(row["checks"])}">{"".join(cells)}</tr>'
 
 
-_HEADINGS = (
-    ("乡镇", "text", "township"), ("年度", "num", "reporting year"), ("格式", "num", "format version"),
-    ("状态", "num", "status: input errors, failed, warnings, ok"), ("未通过规则", "num", "number of rules with a failed check"),
-    *((heading, "num", title) for _, heading, title in FIGURES),
-    ("文件", "none", "the report page and its executed notebook"), ("问题", "text", "why the report failed"),
-)
+def _headings() -> tuple[tuple[str, str, str], ...]:
+    return (
+        (tr("乡镇", "township"), "text", tr("乡镇", "township")), (tr("年度", "year"), "num", tr("报告年度", "reporting year")),
+        (tr("格式", "format"), "num", tr("格式版本", "format version")),
+        (tr("状态", "status"), "num", tr("状态：输入错误、失败、有警告、通过", "status: input errors, failed, warnings, ok")),
+        *((heading.render(), "num", title.render()) for _, heading, title in COUNTS),
+        *((heading, "num", title) for _, heading, title in FIGURES),
+        (tr("文件", "files"), "none", tr("报告页面及其已执行的笔记本", "the report page and its executed notebook")),
+        (tr("问题", "problem"), "text", tr("报告失败的原因", "why the report failed")),
+    )
+
+
+_GROUP_ORDER = {"input_error": 0, "input_warning": 1, "rule": 2, "plausibility": 3, "label": 4, "missing": 5}
+
+
+def _group(check: dict[str, Any]) -> str:
+    """The review group of a failed check as the manifest records it (see xxgk.findings.group_of)."""
+    severity, category = check.get("severity"), check.get("category", "input")
+    if severity == "error":
+        return "input_error"
+    if category == "input":
+        return "input_warning"
+    return category
+
+
+def _severity_text(severity: str) -> str:
+    from .catalogue import SEVERITY_TEXT
+
+    text = SEVERITY_TEXT.get(severity)
+    return text.render() if text else severity
 
 
 def _rules_view(entries: Iterable[dict[str, Any]]) -> str:
@@ -152,18 +191,19 @@ def _rules_view(entries: Iterable[dict[str, Any]]) -> str:
     groups: dict[str, dict[str, Any]] = {}
     for e in entries:
         for check in e.get("failed_checks") or []:
-            g = groups.setdefault(check["rule"], {"title": check.get("title", ""), "is_rule": check.get("is_rule", False),
+            g = groups.setdefault(check["rule"], {"title": check.get("title", ""), "group": _group(check),
                                                   "severity": check.get("severity", ""), "reports": []})
             # Only what the view prints: not the whole entry (there may be thousands).
             g["reports"].append(((e.get("township", ""), e.get("year", ""), _link(e, "html") or _link(e, "ipynb")), check))
     if not groups:
-        return '<p class="empty">没有未通过的检查。No failed checks.</p>'
+        return f'<p class="empty">{escape(tr("没有未通过的检查。", "No failed checks."))}</p>'
 
-    # Consistency rules first (R1, R2, … R10 in number order), then the input problems by code.
+    # As the reports list them: input errors, failed rules, notes, missing data; within a group,
+    # by code (R1, R2, … R10 in number order).
     def order(rule: str) -> tuple:
         g = groups[rule]
         num = "".join(ch for ch in rule if ch.isdigit())
-        return (not g["is_rule"], rule.rstrip("0123456789"), int(num) if num else 0, rule)
+        return (_GROUP_ORDER.get(g["group"], 9), rule.rstrip("0123456789"), int(num) if num else 0, rule)
 
     parts = []
     for rule in sorted(groups, key=order):
@@ -175,14 +215,16 @@ def _rules_view(entries: Iterable[dict[str, Any]]) -> str:
             msgs = "".join(f"<li>{escape(m)}</li>" for m in check.get("messages", []))
             more = check.get("count", 0) - len(check.get("messages", []))
             if more > 0:
-                msgs += f'<li class="more">… {more} more</li>'
+                msgs += f'<li class="more">{escape(tr("… 另有 {n} 处", "… {n} more", n=more))}</li>'
             items.append(f'<tr data-rule="{escape(rule)}"><td>{label}</td><td class="num">{escape(check.get("count", 0))}</td>'
                          f'<td><ul>{msgs}</ul></td></tr>')
         title = f" · {escape(g['title'])}" if g["title"] else ""
         parts.append(
             f'<details class="rule" data-rule="{escape(rule)}"><summary><span class="rule-id">{escape(rule)}</span>{title}'
-            f' <span class="rule-count">{len(g["reports"])} 份报告 reports · {escape(g["severity"])}</span></summary>'
-            f'<table class="rule-reports"><thead><tr><th>报告</th><th>次数</th><th>说明</th></tr></thead>'
+            f' <span class="rule-count">{escape(tr("{n} 份报告", "{n} reports", n=len(g["reports"])))} · '
+            f'{escape(_severity_text(g["severity"]))}</span></summary>'
+            f'<table class="rule-reports"><thead><tr><th>{escape(tr("报告", "report"))}</th><th>{escape(tr("次数", "count"))}</th>'
+            f'<th>{escape(tr("说明", "details"))}</th></tr></thead>'
             f'<tbody>{"".join(items)}</tbody></table></details>')
     return "\n".join(parts)
 
@@ -190,18 +232,20 @@ def _rules_view(entries: Iterable[dict[str, Any]]) -> str:
 def index_pieces(entries: Collection[dict[str, Any]]) -> Iterator[str]:
     """The page in pieces (head, one per row, tail), for writing without holding it whole."""
     counts = {s: sum(1 for e in entries if e.get("status") == s) for s in mf.STATUSES}
-    summary = " · ".join(f'<span class="badge {s.replace(" ", "-")}">{escape(STATUS_TEXT[s])}</span> {counts[s]}'
+    summary = " · ".join(f'<span class="badge {s.replace(" ", "-")}">{escape(_status_text(s))}</span> {counts[s]}'
                          for s in mf.STATUSES)
     heads = "".join(f'<th scope="col" data-type="{kind}" title="{escape(title)}">{escape(text)}</th>'
-                    for text, kind, title in _HEADINGS)
-    options = "".join(f'<option value="{escape(s)}">{escape(STATUS_TEXT[s])}</option>' for s in mf.STATUSES)
+                    for text, kind, title in _headings())
+    options = "".join(f'<option value="{escape(s)}">{escape(_status_text(s))}</option>' for s in mf.STATUSES)
+    title = escape(tr("政府信息公开工作年度报告 · 审阅总览", "政府信息公开工作年度报告 · review dashboard"))
+    by_report, by_rule = escape(tr("按报告", "By report")), escape(tr("按规则", "By rule"))
     yield f"""<!DOCTYPE html>
-<html lang="zh-CN">
+<html lang="{'zh-CN' if get_lang() == 'zh' else 'en'}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="xxgk {escape(__version__)}">
-<title>政府信息公开工作年度报告 · 审阅总览</title>
+<title>{title}</title>
 <script>document.documentElement.classList.add("js")</script>
 <style>
 {_asset("dashboard.css")}
@@ -209,20 +253,20 @@ def index_pieces(entries: Collection[dict[str, Any]]) -> Iterator[str]:
 </head>
 <body>
 <header>
-<h1>政府信息公开工作年度报告 · 审阅总览</h1>
-<p class="totals">{len(entries)} 份报告 reports: {summary}</p>
-<nav><a href="#reports">按报告 By report</a> <a href="#rules">按规则 By rule</a></nav>
+<h1>{title}</h1>
+<p class="totals">{escape(tr("{n} 份报告：", "{n} reports: ", n=len(entries)))}{summary}</p>
+<nav><a href="#reports">{by_report}</a> <a href="#rules">{by_rule}</a></nav>
 </header>
 <main>
 <section id="reports">
-<h2>按报告 By report</h2>
+<h2>{by_report}</h2>
 <div class="controls">
-<label>筛选 Filter <input type="search" id="filter" placeholder="乡镇、年度、规则…" autocomplete="off"></label>
-<label>状态 Status <select id="status-filter"><option value="">全部 all</option>{options}</select></label>
+<label>{escape(tr("筛选", "Filter"))} <input type="search" id="filter" placeholder="{escape(tr("乡镇、年度、规则…", "township, year, rule…"))}" autocomplete="off"></label>
+<label>{escape(tr("状态", "Status"))} <select id="status-filter"><option value="">{escape(tr("全部", "all"))}</option>{options}</select></label>
 <span id="shown" aria-live="polite">{len(entries)} / {len(entries)}</span>
-<span id="pager" hidden><button type="button" id="page-prev">上一页</button> <span id="page-info"></span>
-<button type="button" id="page-next">下一页</button>
-<label>每页 <select id="page-size"><option>100</option><option selected>200</option><option>500</option><option>1000</option><option value="0">全部 all</option></select></label></span>
+<span id="pager" hidden><button type="button" id="page-prev">{escape(tr("上一页", "previous"))}</button> <span id="page-info"></span>
+<button type="button" id="page-next">{escape(tr("下一页", "next"))}</button>
+<label>{escape(tr("每页", "per page"))} <select id="page-size"><option>100</option><option selected>200</option><option>500</option><option>1000</option><option value="0">{escape(tr("全部", "all"))}</option></select></label></span>
 </div>
 <table id="reports-table">
 <thead><tr>{heads}</tr></thead>
@@ -234,7 +278,7 @@ def index_pieces(entries: Collection[dict[str, Any]]) -> Iterator[str]:
 </table>
 </section>
 <section id="rules">
-<h2>按规则 By rule: 未通过的检查 failed checks</h2>
+<h2>{by_rule}{escape(tr("：未通过的检查", ": failed checks"))}</h2>
 {_rules_view(entries)}
 </section>
 </main>

@@ -30,6 +30,7 @@ from typing import Any
 import yaml
 
 from . import atomic, spec
+from .i18n import tr
 from .load import HEADER
 from .paths import Layout
 
@@ -201,24 +202,27 @@ def _plant(rng: random.Random, version: str, values: dict[Key, Any]) -> str:
     if kind == "R2":
         row = rng.choice(list(spec.get_format(version).table(t3).data_rows))
         values[(t3, row, spec.TOTAL)] = (values.get((t3, row, spec.TOTAL)) or 0) + 1
-        return f"R2: 表三 {row} 总计 is one more than its parts"
+        return tr("R2：表三 {row} 总计比各分项之和多 1", "R2: 表三 {row} 总计 is one more than its parts", row=row)
     if kind == "R3":
         col = rng.choice(spec.T3_DATA_COLUMNS)
         values[(t3, spec.RESULTS_TOTAL, col)] = (values.get((t3, spec.RESULTS_TOTAL, col)) or 0) + 2
-        return f"R3: 表三 {spec.RESULTS_TOTAL} · {col} is two more than its result rows"
+        return tr("R3：表三 {row} · {col} 比各办理结果之和多 2", "R3: 表三 {row} · {col} is two more than its result rows",
+                  row=spec.RESULTS_TOTAL, col=col)
     if kind == "R6":
         row = rng.choice(spec.T4_DATA_ROWS)
         values[(spec.TABLE_4, row, spec.TOTAL)] = (values.get((spec.TABLE_4, row, spec.TOTAL)) or 0) + 1
-        return f"R6: 表四 {row} 总计 is one more than its four results"
+        return tr("R6：表四 {row} 总计比四项结果之和多 1", "R6: 表四 {row} 总计 is one more than its four results", row=row)
     if kind == "R1":
         col = spec.NATURAL
         values[(t3, spec.CARRIED_OUT, col)] = (values.get((t3, spec.CARRIED_OUT, col)) or 0) + 1
         if values.get((t3, spec.CARRIED_OUT, spec.TOTAL)) is not None:
             values[(t3, spec.CARRIED_OUT, spec.TOTAL)] += 1  # keep R2: only R1 breaks
-        return f"R1: 表三 {spec.CARRIED_OUT} · {col} is one more than the column allows"
+        return tr("R1：表三 {row} · {col} 比该列勾稽关系所允许的多 1", "R1: 表三 {row} · {col} is one more than the column allows",
+                  row=spec.CARRIED_OUT, col=col)
     key = (t3, spec.NEW, spec.NATURAL)
     values[key] = "十二"
-    return f"input error: 表三 {spec.NEW} · {spec.NATURAL} is a word, not a number"
+    return tr("输入错误：表三 {row} · {col} 填的是文字而不是数字", "input error: 表三 {row} · {col} is a word, not a number",
+              row=spec.NEW, col=spec.NATURAL)
 
 
 def _cell_text(value: Any) -> str:
@@ -303,9 +307,10 @@ def write_demo(root: Path | str, townships: int, years: list[int], *, seed: int 
         existing = [p for t, y, *_ in made for p in (layout.data_file(t, y), layout.params_file(t, y)) if p.exists()]
         if existing:
             shown = ", ".join(layout.display(p) for p in existing[:3])
-            more = f" and {len(existing) - 3} more" if len(existing) > 3 else ""
-            raise Exists(f"{len(existing)} file(s) already exist ({shown}{more}); nothing written. "
-                         "Use --force to overwrite them, or another --root")
+            more = tr(" 等 {n} 个", " and {n} more", n=len(existing) - 3) if len(existing) > 3 else ""
+            raise Exists(tr("已有 {n} 个文件（{shown}{more}），什么也没有写。要覆盖请用 --force，或换一个 --root",
+                            "{n} file(s) already exist ({shown}{more}); nothing written. "
+                            "Use --force to overwrite them, or another --root", n=len(existing), shown=shown, more=more))
     written = Written()
     for township, year, data, params, planted in made:
         written.data.append(atomic.write_text(layout.data_file(township, year), data))

@@ -11,10 +11,20 @@ import pandas as pd
 from .report import Report
 from .values import NA, format_value
 
-COLUMNS = ["表", "行", "列", "数值", "来源", "CSV行", "备注"]
+from .i18n import T
+
+#: The frame's columns, in the analyst's language (the official labels themselves stay as they are).
+COLUMNS = {
+    "table": T("表", "table"), "row": T("行", "row"), "column": T("列", "column"), "value": T("数值", "value"),
+    "source": T("来源", "source"), "line": T("CSV行", "CSV line"), "note": T("备注", "note"),
+}
 
 #: How a figure reached the table.
 GIVEN, COMPUTED, BLANK, NOT_APPLICABLE, UNREAD = "given", "computed", "blank", "n/a", "unread"
+SOURCES = {
+    GIVEN: T("填报", "given"), COMPUTED: T("由分项计算", "computed"), BLANK: T("未填报", "blank"),
+    NOT_APPLICABLE: T("不适用", "n/a"), UNREAD: T("未读取", "unread"),
+}
 
 
 def figures_frame(report: Report) -> pd.DataFrame:
@@ -34,11 +44,11 @@ def figures_frame(report: Report) -> pd.DataFrame:
         else:
             source = GIVEN
         rows.append({
-            "表": cell.table, "行": cell.row, "列": cell.column,
-            "数值": pd.NA if value is None else format_value(value, cell.kind),
-            "来源": source,
-            "CSV行": figures.lines.get(key, pd.NA) if figures else pd.NA,
-            "备注": figures.notes.get(key, "") if figures else "",
+            "table": cell.table, "row": cell.row, "column": cell.column,
+            "value": pd.NA if value is None else format_value(value, cell.kind),
+            "source": SOURCES[source].render(),
+            "line": figures.lines.get(key, pd.NA) if figures else pd.NA,
+            "note": figures.notes.get(key, "") if figures else "",
         })
-    frame = pd.DataFrame(rows, columns=COLUMNS)
-    return frame.astype({"数值": "string", "CSV行": "Int64"})
+    frame = pd.DataFrame(rows, columns=list(COLUMNS)).astype({"value": "string", "line": "Int64"})
+    return frame.rename(columns={k: t.render() for k, t in COLUMNS.items()})

@@ -1,65 +1,63 @@
-"""The reviewer's view: a banner counting failed checks, and the 数据核验 panel listing every
-rule result (failed first) with links to the highlighted cells.  Neither is in a published copy.
+"""The reviewer's view: a banner with the counts, and the 数据核验 panel listing every finding and
+rule result (what matters first) with links to the highlighted cells.  Neither is in a published copy.
+
+The counts are :func:`xxgk.findings.tally`'s and the order :func:`xxgk.findings.sort_findings`',
+the same as ``xxgk check`` and the dashboard; every word comes from :mod:`xxgk.catalogue` or is
+given in both languages here.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from .findings import Finding
+from . import catalogue
+from .findings import GROUPS, Finding, group_of, sort_findings, tally
 from .html_tables import cell_anchor
 from .html_tags import classes, el, join
-from .catalogue import ORIGINS
-from .rules import REGISTRY
+from .i18n import get_lang, tr
+from .missing import grouped
 
 if TYPE_CHECKING:  # pragma: no cover
     from .report import Report
 
-PANEL_TITLE = "数据核验"
-STATUS_TEXT = {"fail": "未通过", "not_assessable": "无法判断", "pass": "通过"}
-SEVERITY_TEXT = {"error": "错误", "warning": "警告", "note": "提示"}
-_STATUS_RANK = {"fail": 0, "not_assessable": 1, "pass": 2}
-_SEVERITY_RANK = {"error": 0, "warning": 1, "note": 2}
 
-#: Titles for input checks, which are not in the rule registry.
-INPUT_TITLES = {
-    "W-BLANK": "未填报的数值 (blank values)",
-    "W-NO-PARAMS": "缺少参数文件 (no params file)",
-    "E-PLACEHOLDER": "未知占位符 (unknown placeholder)",
-    "W-PLACEHOLDER-BLANK": "占位符对应的数值未填报 (placeholder for a blank figure)",
-}
-INPUT_ORIGIN = "数据与参数文件检查 (input check)"
+def panel_title() -> str:
+    return tr("数据核验", "Data check")
 
 
 def review_findings(report: "Report") -> list[Finding]:
-    """Everything the review shows: the report's findings, placeholder problems included."""
-    return list(report.findings)
+    """Everything the review shows, in the order it shows it."""
+    return sort_findings(report.findings)
 
 
-def _counts(findings: Iterable[Finding]) -> dict[str, int]:
-    c = {"error": 0, "warning": 0, "note": 0, "not_assessable": 0, "pass": 0}
-    for f in findings:
-        c[f.severity if f.status == "fail" else f.status] += 1
-    return c
+def _lang() -> str:
+    return "zh-CN" if get_lang() == "zh" else "en"
 
 
 def banner(report: "Report", *, publish: bool = False) -> str:
-    """How many checks failed, at the top of a review copy ("" when publishing)."""
+    """The counts, at the top of a review copy ("" when publishing)."""
     if publish:
         return ""
-    c = _counts(review_findings(report))
-    failed = c["error"] + c["warning"] + c["note"]
-    if failed:
-        detail = "、".join(f"{SEVERITY_TEXT[s]} {c[s]}" for s in ("error", "warning", "note") if c[s])
-        text = Markup("审阅稿 · {} 项检查未通过（{}）；另有 {} 项无法判断，{} 项通过。").format(
-            failed, detail, c["not_assessable"], c["pass"])
+    t = tally(report.findings)
+    problems = t.errors + t.failed
+    parts = []
+    for n, zh, en in ((t.errors, "输入错误 {n} 项", "{n} input errors"), (t.failed, "检查未通过 {n} 项", "{n} failed checks"),
+                      (t.notes, "提示 {n} 项", "{n} notes"), (t.missing, "未填报 {n} 项", "{n} figures missing")):
+        if n:
+            parts.append(tr(zh, en, n=n))
+    if parts:
+        lead = tr("审阅稿 · ", "Review copy · ") + tr("，", ", ").join(parts)
     else:
-        text = Markup("审阅稿 · 检查全部通过（{} 项通过，{} 项无法判断）。").format(c["pass"], c["not_assessable"])
-    link = el("a", f"详见文末“{PANEL_TITLE}”", href="#review")
-    return str(el("div", el("p", text, " ", link), class_=classes("xxgk", "banner", "has-failures" if failed else None),
-                  id="banner", role="status", lang="zh-CN", data_failed=str(failed)))
+        lead = tr("审阅稿 · 检查全部通过", "Review copy · every check passed")
+    rest = tr("；另有 {na} 项无法判断，{p} 项通过。", "; {na} not assessable, {p} passed.", na=t.not_assessable, p=t.passed)
+    link = el("a", tr("详见文末“{title}”", "see “{title}” at the end", title=panel_title()), href="#review")
+    return str(el("div", el("p", lead + rest, " ", link),
+                  class_=classes("xxgk", "banner", "has-failures" if problems else None,
+                                 "has-notes" if not problems and (t.notes or t.missing) else None),
+                  id="banner", role="status", lang=_lang(), data_errors=str(t.errors), data_failed=str(t.failed),
+                  data_notes=str(t.notes), data_missing=str(t.missing)))
 
 
 def _cell_name(key: tuple[str, str, str]) -> str:
@@ -67,70 +65,104 @@ def _cell_name(key: tuple[str, str, str]) -> str:
     return f"表{table} " + " · ".join(x for x in (row, column) if x)
 
 
+def _cell_links(report: "Report", cells) -> Markup:
+    links = []
+    for key in cells:
+        key = tuple(key)
+        try:
+            anchor = cell_anchor(report.format.table(key[0]), key)
+        except KeyError:
+            anchor = None
+        links.append(el("a", _cell_name(key), href=f"#{anchor}") if anchor else el("span", _cell_name(key)))
+    return el("span", tr("单元格：", "cells: "), join(links, tr("，", ", ")), class_="cells")
+
+
+def _status(f: Finding) -> str:
+    if f.status != "fail":
+        return catalogue.STATUS_TEXT[f.status].render()
+    if f.is_missing:
+        return catalogue.SEVERITY_TEXT["missing"].render()
+    return f"{catalogue.STATUS_TEXT['fail'].render()}·{catalogue.SEVERITY_TEXT[f.severity].render()}"
+
+
 def _instance(report: "Report", f: Finding) -> Markup:
-    status = STATUS_TEXT[f.status] + (f"·{SEVERITY_TEXT[f.severity]}" if f.status == "fail" else "")
-    bits: list[object] = [el("span", status, class_="status"), " ", f.message]
+    bits: list[object] = [el("span", _status(f), class_="status"), " ", f.text()]
     # Where a failure is matters (file:line, labels); a pass's message already names its cells.
     where = f.where() if f.status != "pass" and (f.file or f.line) else ""
     if where:
         bits += [" ", el("span", where, class_="where")]
     if f.status == "fail" and f.cells:
-        links = []
-        for key in f.cells:
-            key = tuple(key)
-            try:
-                anchor = cell_anchor(report.format.table(key[0]), key)
-            except KeyError:
-                anchor = None
-            links.append(el("a", _cell_name(key), href=f"#{anchor}") if anchor else el("span", _cell_name(key)))
-        bits += [" ", el("span", "单元格：", join(links, "，"), class_="cells")]
+        bits += [" ", _cell_links(report, f.cells)]
     return el("li", *bits, class_=classes(f.status.replace("_", "-"), f.severity if f.status == "fail" else None))
 
 
-def _group_rank(findings: list[Finding]) -> tuple[int, int]:
-    status = min(_STATUS_RANK[f.status] for f in findings)
-    severity = min((_SEVERITY_RANK[f.severity] for f in findings if f.status == "fail"), default=3)
-    return status, severity
+def _missing_items(report: "Report", items: list[Finding]) -> list[Markup]:
+    """Blank cells folded by table row, as ``xxgk check`` prints them."""
+    out = []
+    for g in grouped(items, report.version):
+        where = f"{g.file}:{g.line}" if g.file and g.line is not None else (g.file or "")
+        bits: list[object] = [el("span", catalogue.SEVERITY_TEXT["missing"].render(), class_="status"), " ", g.text.render()]
+        if where:
+            bits += [" ", el("span", where, class_="where")]
+        bits += [" ", _cell_links(report, g.cells)]
+        out.append(el("li", *bits, class_="fail missing", data_cells=str(len(g.cells))))
+    return out
+
+
+_GROUP_RANK = {g: i for i, g in enumerate(GROUPS)}
 
 
 def review_panel(report: "Report", *, publish: bool = False) -> str:
-    """Every rule result grouped by rule, failed first; "" when publishing."""
+    """Every finding and rule result, one section per code, in the order of ``xxgk check``:
+    input errors, failed checks, notes, missing data, then what could not be assessed or passed;
+    "" when publishing."""
     if publish:
         return ""
     groups: dict[str, list[Finding]] = {}
     for f in review_findings(report):
         groups.setdefault(f.rule, []).append(f)
-    order = sorted(groups, key=lambda r: _group_rank(groups[r]))  # stable: first seen first
+    order = sorted(groups, key=lambda r: min(_GROUP_RANK[group_of(f)] for f in groups[r]))  # stable
     sections = []
-    for rule_id in order:
-        items = sorted(groups[rule_id], key=lambda f: (_STATUS_RANK[f.status], _SEVERITY_RANK[f.severity]))
-        c = _counts(items)
-        tally = " · ".join(f"{STATUS_TEXT[s]} {n}" for s, n in
-                           (("fail", c["error"] + c["warning"] + c["note"]), ("not_assessable", c["not_assessable"]),
-                            ("pass", c["pass"])) if n)
-        rule = REGISTRY.get(rule_id)
-        if rule:
-            title, meta = rule.title, [el("p", el("b", "公式："), rule.formula, class_="formula"),
-                                       el("p", el("b", "来源："), ORIGINS.get(rule.origin, rule.origin), class_="origin")]
-        else:
-            title, meta = INPUT_TITLES.get(rule_id, "输入检查 (input check)"), [
-                el("p", el("b", "来源："), INPUT_ORIGIN, class_="origin")]
-        worst = min((f.status for f in items), key=_STATUS_RANK.__getitem__)
+    for code_id in order:
+        items = groups[code_id]
+        t = tally(items)
+        counts = (("fail", t.errors + t.failed + t.notes), ("missing", t.missing),
+                  ("not_assessable", t.not_assessable), ("pass", t.passed))
+        tally_text = " · ".join(
+            f"{(catalogue.SEVERITY_TEXT['missing'] if s == 'missing' else catalogue.STATUS_TEXT[s]).render()} {n}"
+            for s, n in counts if n)
+        code = catalogue.get(code_id)
+        meta = []
+        if code is not None and code.formula is not None:
+            meta.append(el("p", el("b", tr("公式：", "Formula: ")), code.formula.render(), class_="formula"))
+        origin = catalogue.ORIGINS[code.origin if code else "input"]
+        meta.append(el("p", el("b", tr("来源：", "Origin: ")), origin.render(), class_="origin"))
+        title = code.title.render() if code else code_id
+        missing = [f for f in items if f.is_missing]
+        entries = [_instance(report, f) for f in items if not f.is_missing] + _missing_items(report, missing)
+        worst = min((group_of(f) for f in items), key=_GROUP_RANK.__getitem__)
         sections.append(el(
             "section",
-            el("h3", el("span", rule_id, class_="rule-id"), " ", title, " ", el("span", tally, class_="tally")),
+            el("h3", el("span", code_id, class_="rule-id"), " ", title, " ", el("span", tally_text, class_="tally")),
             *meta,
-            el("ul", join(_instance(report, f) for f in items)),
-            class_=classes("rule", "rule-" + worst.replace("_", "-")),
-            data_rule=rule_id,
+            el("ul", join(entries)),
+            class_=classes("rule", "rule-" + _css(worst)),
+            data_rule=code_id, data_group=worst,
         ))
-    everything = [f for fs in groups.values() for f in fs]
-    c = _counts(everything)
-    summary = el("p", f"共 {len(everything)} 项结果：未通过 {c['error'] + c['warning'] + c['note']}"
-                      f"（错误 {c['error']}、警告 {c['warning']}、提示 {c['note']}），"
-                      f"无法判断 {c['not_assessable']}，通过 {c['pass']}。"
-                      "“无法判断”表示所需数值未填报或不适用。", class_="summary")
-    body = join(sections) if sections else el("p", "没有核验结果。")
-    return str(el("section", el("h2", PANEL_TITLE), summary, body,
-                  class_="xxgk review-panel", id="review", lang="zh-CN"))
+    t = tally(report.findings)
+    summary = el("p", tr("输入错误 {e} 项，检查未通过 {w} 项，提示 {n} 项，未填报 {m} 项；无法判断 {na} 项，通过 {p} 项。"
+                         "“无法判断”表示所需数值未填报或不适用；“未填报”是缺失的数据，不是未通过的检查。",
+                         "{e} input errors, {w} failed checks, {n} notes, {m} figures missing; {na} not assessable, "
+                         "{p} passed. “Not assessable” means a figure the check needs is blank or not applicable; "
+                         "a missing figure is missing data, not a failed check.",
+                         e=t.errors, w=t.failed, n=t.notes, m=t.missing, na=t.not_assessable, p=t.passed),
+                 class_="summary")
+    body = join(sections) if sections else el("p", tr("没有核验结果。", "No results."))
+    return str(el("section", el("h2", panel_title()), summary, body,
+                  class_="xxgk review-panel", id="review", lang=_lang()))
 
+
+def _css(group: str) -> str:
+    # The stylesheet's names: failed groups red/amber, the rest as their status.
+    return {"input_error": "fail", "input_warning": "fail", "rule": "fail", "plausibility": "note",
+            "label": "note", "missing": "missing", "not_assessable": "not-assessable", "pass": "pass"}[group]

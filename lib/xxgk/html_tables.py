@@ -16,13 +16,14 @@ from markupsafe import Markup
 from . import spec
 from .findings import Finding
 from .html_tags import classes, el, join
+from .i18n import T, tr
 from .layout import Grid, GridCell, Row, grid
 from .load import Key
 from .values import NA, Value, format_value
 
-BLANK_TITLE = "未填报"
-NA_TITLE = "不适用"
-COMPUTED_TITLE = "由分项计算"
+BLANK_TITLE = T("未填报", "missing")
+NA_TITLE = T("不适用", "not applicable")
+COMPUTED_TITLE = T("由分项计算", "computed from its parts")
 
 _SEVERITY_RANK = {"error": 0, "warning": 1, "note": 2}
 
@@ -50,7 +51,7 @@ def flags_from(findings: Iterable[Finding]) -> dict[Key, Flag]:
     severity: dict[Key, str] = {}
     rules: dict[Key, list[str]] = {}
     for f in findings:
-        if f.status != "fail":
+        if f.status != "fail" or f.is_missing:  # a blank cell is marked blank, not flagged
             continue
         for key in f.cells:
             key = tuple(key)
@@ -71,26 +72,26 @@ def _data_cell(table: spec.Table, gc: GridCell, values: Mapping[Key, Value], com
     marks, titles = [], []
     if value is None:
         marks.append("blank")
-        titles.append(BLANK_TITLE)
+        titles.append(BLANK_TITLE.render())
     elif value is NA:
         marks.append("na")
-        titles.append(NA_TITLE)
+        titles.append(NA_TITLE.render())
     if key in computed:
         marks.append("computed")
-        titles.append(COMPUTED_TITLE)
+        titles.append(COMPUTED_TITLE.render())
     flag = flags.get(key)
     if flag:
         marks += ["flagged", f"flag-{flag.severity}"]
-        titles.append("核验未通过：" + "、".join(flag.rules))
+        titles.append(tr("核验未通过：", "check failed: ") + "、".join(flag.rules))
     if key in note_numbers:
         marks.append("noted")
-        titles.append(f"见表下注{note_numbers[key]}")
+        titles.append(tr("见表下注{n}", "see note {n} below the table", n=note_numbers[key]))
     return el(
         "td", format_value(value, cell.kind, money_unit=gc.money_unit),
         class_=classes("fig", *marks),
         id=cell_anchor(table, key) if flag else None,
         data_table=cell.table, data_row=cell.row, data_column=cell.column,
-        title="；".join(titles) or None,
+        title=tr("；", "; ").join(titles) or None,
     )
 
 
@@ -133,7 +134,7 @@ def render_grid(g: Grid, values: Mapping[Key, Value], *, computed: set | frozens
     flags = flags or {}
     note_numbers, note_list = _number_notes(g, notes or {})
 
-    def tr(row: Row) -> Markup:
+    def row_html(row: Row) -> Markup:
         cells = [_data_cell(g.table, c, values, computed, flags, note_numbers) if c.role == "data"
                  else _other_cell(c, g.label_columns) for c in row]
         return el("tr", join(cells, ""))
@@ -141,14 +142,14 @@ def render_grid(g: Grid, values: Mapping[Key, Value], *, computed: set | frozens
     parts: list[Markup] = [el("caption", g.table.title)]
     if len(g.blocks) == 1:
         block = g.blocks[0]
-        parts.append(el("thead", join(tr(r) for r in block.head)))
-        parts.append(el("tbody", join(tr(r) for r in block.body)))
+        parts.append(el("thead", join(row_html(r) for r in block.head)))
+        parts.append(el("tbody", join(row_html(r) for r in block.body)))
     else:
         for block in g.blocks:
-            parts.append(el("tbody", join(tr(r) for r in (*block.head, *block.body)), class_="part"))
+            parts.append(el("tbody", join(row_html(r) for r in (*block.head, *block.body)), class_="part"))
     out = el("table", join(parts), class_=classes("xxgk-table", "review" if review else None), data_table=g.table.id)
     if note_list:
-        items = (el("li", f"{text}（{n} 个单元格）", value=str(i)) for i, (text, n) in enumerate(note_list, 1))
+        items = (el("li", text + tr("（{n} 个单元格）", " ({n} cells)", n=n), value=str(i)) for i, (text, n) in enumerate(note_list, 1))
         out += el("ol", join(items), class_="cell-notes", data_table=g.table.id)
     return str(out)
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from . import __version__
 from .atomic import write_streamed
+from .i18n import tr
 from .paths import Layout
 
 MANIFEST_VERSION = 1
@@ -80,9 +81,10 @@ def kit_fingerprint() -> str:
     return f"{__version__}+{digest.hexdigest()[:16]}"
 
 
-def output_options(*, publish: bool, strict: bool, to: str = "html") -> dict[str, bool | str]:
-    """The batch options that change what is written (``--strict`` decides whether it is written)."""
-    return {"publish": bool(publish), "strict": bool(strict), "to": to}
+def output_options(*, publish: bool, strict: bool, to: str = "html", lang: str = "zh") -> dict[str, bool | str]:
+    """The batch options that change what is written (``--strict`` decides whether it is written;
+    ``lang`` is the language of the review panel and of the messages the manifest keeps)."""
+    return {"publish": bool(publish), "strict": bool(strict), "to": to, "lang": lang}
 
 
 def inputs_of(layout: Layout, township: str, year: int, *, template_sha256: str, kit: str,
@@ -153,11 +155,13 @@ class Manifest:
         except FileNotFoundError:
             return cls(path, dirty=True)
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-            return cls(path, problem=f"{path} could not be read ({e}); every report will be rendered", dirty=True)
+            return cls(path, problem=tr("无法读取 {p}（{e}）；将重新生成每份报告", "{p} could not be read ({e}); every report will be rendered",
+                                        p=path, e=e), dirty=True)
         reports = data.get("reports") if isinstance(data, dict) else None
         if not isinstance(data, dict) or data.get("manifest_version") != MANIFEST_VERSION \
                 or not isinstance(reports, dict) or not all(isinstance(e, dict) for e in reports.values()):
-            return cls(path, problem=f"{path} is not a manifest this kit writes; every report will be rendered",
+            return cls(path, problem=tr("{p} 不是本工具写的清单；将重新生成每份报告",
+                                        "{p} is not a manifest this kit writes; every report will be rendered", p=path),
                        dirty=True)
         return cls(path, {k: _pack(e) for k, e in reports.items()})
 

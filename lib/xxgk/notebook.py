@@ -52,12 +52,16 @@ class InputErrors(Exception):
     """The report's inputs have errors; raised in the notebook so that no wrong report follows."""
 
     def __init__(self, report: "Report"):
+        from .findings import tally
+        from .i18n import tr
+
         self.findings = [f for f in report.findings if f.is_error]
         lines = [f.format_line() for f in self.findings[:_SHOWN]]
         if len(self.findings) > _SHOWN:
-            lines.append(f"… and {len(self.findings) - _SHOWN} more, all listed in 数据核验 above")
-        super().__init__(f"{report.township} {report.year}: {len(self.findings)} input error(s), no report made\n"
-                         + "\n".join(lines))
+            lines.append(tr("… 另有 {n} 项，均列在上方“数据核验”中", "… and {n} more, all listed in 数据核验 above",
+                            n=len(self.findings) - _SHOWN))
+        super().__init__(tr("{t} {y}：输入错误 {n} 项，未生成报告", "{t} {y}: {n} input error(s), no report made",
+                            t=report.township, y=report.year, n=tally(self.findings).errors) + "\n" + "\n".join(lines))
 
     def _render_traceback_(self) -> list[str]:
         # IPython shows this instead of a traceback: the findings are the whole story.

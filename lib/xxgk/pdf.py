@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from . import browser
+from .i18n import tr
 
 
 class PdfError(Exception):
@@ -25,10 +26,11 @@ def print_pdf(html: Path, pdf: Path, *, timeout: float = 120.0) -> Path:
     """Print ``html`` to ``pdf``; the PDF appears only when complete (written beside, renamed)."""
     chromium = browser.find_chromium()
     if chromium is None:
-        raise PdfError(f"cannot print {pdf.name}: Chromium not found; {browser.INSTALL_HINT}")
+        raise PdfError(tr("无法打印 {name}：找不到 Chromium；请安装 {hint}", "cannot print {name}: Chromium not found; {hint}",
+                          name=pdf.name, hint=browser.INSTALL_HINT))
     html = html.resolve()
     if not html.is_file():
-        raise PdfError(f"cannot print {pdf.name}: {html} does not exist")
+        raise PdfError(tr("无法打印 {name}：{html} 不存在", "cannot print {name}: {html} does not exist", name=pdf.name, html=html))
     pdf.parent.mkdir(parents=True, exist_ok=True)
     # Named like xxgk.atomic's temporary files, so that a batch cleaning up after a killed worker
     # finds it too.
@@ -47,8 +49,8 @@ def print_pdf(html: Path, pdf: Path, *, timeout: float = 120.0) -> Path:
             code, stderr = _run(command, timeout)
         if code != 0 or not _is_pdf(partial):
             detail = _last_lines(stderr)
-            raise PdfError(f"Chromium could not print {html.name} to PDF (exit {code})"
-                           + (f": {detail}" if detail else ""))
+            raise PdfError(tr("Chromium 未能把 {name} 打印为 PDF（退出码 {code}）", "Chromium could not print {name} to PDF (exit {code})",
+                              name=html.name, code=code) + (f": {detail}" if detail else ""))
         _settle(partial)
         os.replace(partial, pdf)
     finally:
@@ -65,7 +67,7 @@ def _run(command: list[str], timeout: float) -> tuple[int, str]:
         _, stderr = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         _kill_group(proc)
-        raise PdfError(f"Chromium did not finish printing within {timeout:.0f} s") from None
+        raise PdfError(tr("Chromium 在 {s} 秒内未完成打印", "Chromium did not finish printing within {s} s", s=f"{timeout:.0f}")) from None
     except BaseException:
         _kill_group(proc)
         raise

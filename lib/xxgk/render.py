@@ -13,6 +13,7 @@ from typing import Literal
 
 from . import atomic, execute, export, html, notebook
 from .findings import Finding, has_errors, has_warnings
+from .i18n import T, get_lang, tr
 from .report import Report, build_report
 
 Status = Literal["ok", "refused", "failed"]
@@ -32,8 +33,10 @@ class RenderResult:
     notebook_path: Path | None = None
     #: The page printed to A4 PDF (``to="pdf"``), see :mod:`xxgk.pdf`.
     pdf_path: Path | None = None
-    #: One line, for ``failed`` (the execution error) and ``refused`` (why).
+    #: One line, for ``failed`` (the execution error) and ``refused`` (why), in the analyst's language.
     error: str | None = None
+    #: Why a report was refused: "input_errors" or "warnings" (under ``strict``).
+    refused_for: str | None = None
     #: Seconds spent in each step (check, execute, export, write), for benchmarks and logs.
     timings: dict[str, float] = field(default_factory=dict)
     #: The checked report the outcome was decided on (the batch reads its key figures).
@@ -50,14 +53,20 @@ class RenderResult:
 
 def refusal(findings: list[Finding], *, strict: bool) -> str | None:
     if has_errors(findings):
-        return "input errors"
+        return "input_errors"
     if strict and has_warnings(findings):
-        return "warnings (strict)"
+        return "warnings"
     return None
 
 
+_REFUSED = {
+    "input_errors": T("未生成：输入有错误", "not rendered: input errors"),
+    "warnings": T("未生成：有警告（--strict）", "not rendered: warnings (strict)"),
+}
+
+
 def render(root: Path | str, township: str, year: int, *, publish: bool = False, strict: bool = False,
-           engine: str = "kernel", to: str = "html") -> RenderResult:
+           engine: str = "kernel", to: str = "html", lang: str | None = None) -> RenderResult:
     """Render ``output/<year>/<township>.html`` and the executed ``.ipynb`` under ``root``.
 
     Never raises on bad input or a failing notebook: the result says what happened. On a failed
@@ -71,7 +80,8 @@ def render(root: Path | str, township: str, year: int, *, publish: bool = False,
     timings["check"] = time.perf_counter() - t
     why = refusal(findings, strict=strict)
     if why:
-        return RenderResult(township, year, "refused", findings, error=f"not rendered: {why}", timings=timings, report=report)
+        return RenderResult(township, year, "refused", findings, error=_REFUSED[why].render(), refused_for=why,
+                            timings=timings, report=report)
 
     if to == "pdf":  # say so before the notebook runs, not after
         from .browser import missing
@@ -79,12 +89,13 @@ def render(root: Path | str, township: str, year: int, *, publish: bool = False,
         lacking = missing()
         if lacking:
             return RenderResult(township, year, "failed", findings, timings=timings,
-                                error=f"cannot print PDF: {lacking}", report=report)
+                                error=tr("无法打印 PDF：{why}", "cannot print PDF: {why}", why=lacking), report=report)
 
     layout = report.layout
     html_path = layout.output_html(township, year)
     nb_path = layout.output_notebook(township, year)
-    parameters = {"township": township, "year": year, "root": KERNEL_ROOT, "publish": publish}
+    parameters = {"township": township, "year": year, "root": KERNEL_ROOT, "publish": publish,
+                  "lang": lang or get_lang()}
     labels = execute.Labels(input_path=f"notebooks/{notebook.TEMPLATE_NAME}", output_path=layout.display(nb_path))
     t = time.perf_counter()
     try:
@@ -97,7 +108,7 @@ def render(root: Path | str, township: str, year: int, *, publish: bool = False,
         written = atomic.write_text(nb_path, execute.dumps(failed)) if failed is not None else None
         html_path.unlink(missing_ok=True)
         return RenderResult(township, year, "failed", findings, notebook_path=written,
-                            error=f"notebook failed: {e}", timings=timings, report=report)
+                            error=tr("笔记本运行失败：{e}", "notebook failed: {e}", e=e), timings=timings, report=report)
     timings["execute"] = time.perf_counter() - t
 
     t = time.perf_counter()
