@@ -27,6 +27,7 @@ import pytest
 from xxgk import __version__ as xxgk_version
 from xxgk import batch, demo_data
 from xxgk import manifest as mf
+from xxgk.i18n import use_lang
 
 PROJECT = Path(__file__).resolve().parents[1]
 PATCHED = """
@@ -38,9 +39,11 @@ main()
 
 
 def xxgk(*args: str, root: Path, patch: str = "", env: dict | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
+    """The command as a user runs it; in English (XXGK_LANG=en), whose progress lines these tests read,
+    unless ``env`` says otherwise (the Chinese default has tests of its own)."""
     code = PATCHED.format(patch=textwrap.dedent(patch))
     return subprocess.run([sys.executable, "-c", code, *args, "--root", str(root)], capture_output=True, text=True,
-                          timeout=timeout, stdin=subprocess.DEVNULL, env={**os.environ, **(env or {})})
+                          timeout=timeout, stdin=subprocess.DEVNULL, env={**os.environ, "XXGK_LANG": "en", **(env or {})})
 
 
 def rendered(proc: subprocess.CompletedProcess) -> list[tuple[str, str, int]]:
@@ -108,7 +111,7 @@ def test_discover_every_township_year_and_filters(tmp_path):
     assert batch.discover(tmp_path, years={2020}) == [(demo_data.township_name(i), 2020) for i in (1, 2, 3)]
     assert batch.discover(tmp_path, years={2019, 2021}, townships=["示例镇002"]) == [("示例镇002", 2019), ("示例镇002", 2021)]
     assert batch.discover(tmp_path, years={2020}, townships=["示例镇002", "无此镇"]) == [("示例镇002", 2020)]
-    with pytest.raises(batch.UsageError, match="no data file"):
+    with pytest.raises(batch.UsageError, match="下没有.*数据文件"):
         batch.discover(tmp_path, years={2030})
     with pytest.raises(batch.UsageError, match="示例镇999"):
         batch.discover(tmp_path, townships=["示例镇999"])
@@ -227,7 +230,7 @@ def test_a_failing_report_does_not_stop_the_others(tmp_path):
     summary = proc.stderr[proc.stderr.index("report(s) in"):]
     assert re.search(r"FAILED 2021 示例镇002: .*ValueError: table 三 could not be drawn.*\n", summary)
     assert re.search(r"FAILED 2021 示例镇003: worker exited with status 9.*\n", summary)
-    assert re.search(r"INPUT ERRORS 2020 示例镇001: 1 input error\(s\); first: E-NOT-NUMBER .*十二.*\n", summary)
+    assert re.search(r"INPUT ERRORS 2020 示例镇001: 1 input error\(s\); first: data/2020/示例镇001.csv:\d+ .*“十二” is not a number\n", summary)
 
     # Fixed: the failed ones are rendered again (input errors only when their inputs change).
     set_value(tmp_path, "示例镇001", 2020, "三", "一、本年新收政府信息公开申请数量", "自然人", "12")
@@ -332,7 +335,7 @@ def test_interrupted_batch_stops_cleanly_and_the_rerun_renders_the_rest(tmp_path
     code = PATCHED.format(patch=SLOW)
     proc = subprocess.Popen([sys.executable, "-c", code, "batch", "-j", "2", "--root", str(tmp_path)],
                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            text=True, start_new_session=True)
+                            text=True, start_new_session=True, env={**os.environ, "XXGK_LANG": "en"})
     q: queue.Queue = queue.Queue()
     threading.Thread(target=_lines, args=(proc.stderr, q), daemon=True).start()
     seen, deadline = [], time.monotonic() + 120
@@ -406,7 +409,7 @@ def test_manifest_records_inputs_status_counts_and_outputs(tmp_path):
         params = tmp_path / "params" / township / f"{year}.yaml"
         assert inputs["params"] == (sha256(params) if params.exists() else None)
         assert inputs["template"] == template
-        assert inputs["options"] == {"publish": True, "strict": False, "to": "html"}
+        assert inputs["options"] == {"publish": True, "strict": False, "to": "html", "lang": "en"}
         assert inputs["kit"].startswith(xxgk_version + "+")
         assert e["fingerprint"] == mf.fingerprint(inputs)
         for name, suffix in (("html", ".html"), ("ipynb", ".ipynb")):
@@ -414,12 +417,12 @@ def test_manifest_records_inputs_status_counts_and_outputs(tmp_path):
             assert out["path"] == f"{year}/{township}{suffix}"
             assert out["bytes"] == (tmp_path / "output" / out["path"]).stat().st_size
     r6 = entries["2021/示例镇002"]
-    assert r6["status"] == mf.WARNINGS and r6["counts"]["failed_rules"] == 1
+    assert r6["status"] == mf.WARNINGS and r6["counts"]["failed"] == 1 and r6["counts"]["errors"] == 0
     assert [c["rule"] for c in r6["failed_checks"]] == ["R6"]
     assert "行政复议" in r6["failed_checks"][0]["messages"][0]
     no_params = entries["2020/示例镇001"]
     assert no_params["status"] == mf.WARNINGS and any(c["rule"] == "W-NO-PARAMS" for c in no_params["failed_checks"])
-    assert entries["2020/示例镇002"]["status"] == mf.OK and entries["2020/示例镇002"]["counts"]["warnings"] == 0
+    assert entries["2020/示例镇002"]["status"] == mf.OK and entries["2020/示例镇002"]["counts"]["failed"] == 0
 
 
 def test_an_unreadable_manifest_means_render_everything(tmp_path):
@@ -471,9 +474,13 @@ def test_progress_on_a_terminal_shows_counts_and_time_left():
     display("skipped", skip, result)
     display.close()
     text = buf.getvalue()
-    assert "3/3" in text and "ok 1 · warnings 0 · failed 1 · input errors 0 · skipped 1" in text
+    assert "3/3" in text and "通过 1 · 有警告 0 · 失败 1 · 输入错误 0 · 跳过 1" in text
     assert "示例镇002: notebook failed: boom" in text
     lines = summary_lines(result)
+    assert lines[0].startswith("3 份报告") and "失败 1" in lines[0] and "未变跳过 1" in lines[0]
+    assert lines[1] == "  失败 2021 示例镇002: notebook failed: boom"
+    with use_lang("en"):
+        lines = summary_lines(result)
     assert lines[0].startswith("3 report(s)") and "1 failed" in lines[0] and "1 unchanged (skipped)" in lines[0]
     assert lines[1] == "  FAILED 2021 示例镇002: notebook failed: boom"
 
@@ -485,6 +492,12 @@ def test_plain_lines_carry_the_counts_and_the_time_left(tmp_path):
     assert re.fullmatch(r"\[1/2\] ok\s+2021 示例镇001  [\d.]+ s  \(ok 1 · warnings 0 · failed 0 · input errors 0 · skipped 0 · about \d+ s left\)",
                         lines[0]), lines[0]
     assert lines[1].endswith("(ok 2 · warnings 0 · failed 0 · input errors 0 · skipped 0)")
+    # Chinese by default: the same lines in the analyst's words.
+    zh = xxgk("batch", "-j", "1", "--force", root=tmp_path, env={"XXGK_LANG": ""})
+    lines = [line for line in zh.stderr.splitlines() if line.startswith("[")]
+    assert re.fullmatch(r"\[1/2\] 通过\s+2021 示例镇001  [\d.]+ s  \(通过 1 · 有警告 0 · 失败 0 · 输入错误 0 · 跳过 0 · 约剩 \d+ 秒\)",
+                        lines[0]), lines[0]
+    assert zh.stderr.splitlines()[-2].startswith("2 份报告，用时") and "Traceback" not in zh.stderr
 
 
 def test_without_fork_each_report_gets_a_new_interpreter_and_a_kernel(tmp_path):

@@ -64,15 +64,25 @@ def root(tmp_path) -> Path:
 def test_clean_reports_exit_0(root):
     res = check(root)
     assert res.exit_code == 0, res.output
-    assert "甲镇 2021: 0 errors, 0 warnings" in res.output and "乙乡 2020: 0 errors" in res.output
-    assert "checked 2 reports" in res.output
+    assert "甲镇 2021：输入错误 0 项，检查未通过 0 项，提示 0 项，未填报 0 项" in res.output
+    assert "乙乡 2020：输入错误 0 项" in res.output and "共检查 2 份报告" in res.output
 
 
 def test_warnings_exit_0_but_1_under_strict(root):
-    add_report(root, "丙镇", 2021, zeros_csv("2021", {(spec.TABLE_4, spec.REVIEW, spec.UPHELD): ""}))
+    add_report(root, "丙镇", 2021, zeros_csv("2021"), params=None)  # no params file: an input warning
     assert check(root, "--township", "丙镇", "--year", "2021").exit_code == 0
     res = check(root, "--township", "丙镇", "--year", "2021", "--strict")
-    assert res.exit_code == 1 and "WARNING W-BLANK" in res.output
+    assert res.exit_code == 1 and "警告 W-NO-PARAMS" in res.output
+
+
+def test_missing_data_is_not_a_failed_check(root):
+    # A blank figure is missing data: counted as such, never as a failed check, and not a reason
+    # for --strict to fail.
+    add_report(root, "丙镇", 2021, zeros_csv("2021", {(spec.TABLE_4, spec.REVIEW, spec.UPHELD): ""}))
+    res = check(root, "--township", "丙镇", "--year", "2021", "--strict")
+    assert res.exit_code == 0, res.output
+    assert "检查未通过 0 项" in res.output and "未填报 1 项" in res.output
+    assert "未填报 M-BLANK: 表四 行政复议：结果维持 未填报" in res.output
 
 
 def test_rule_failure_is_a_warning(root):
@@ -81,7 +91,7 @@ def test_rule_failure_is_a_warning(root):
     res = check(root, "--township", "丁镇")
     assert res.exit_code == 0
     r1 = [line for line in res.output.splitlines() if " R1 " in line]
-    assert r1 and "2 ≠ 0" in r1[0] and "data/2021/丁镇.csv:" in r1[0]
+    assert r1 and "2 ≠ 0" in r1[0] and "data/2021/丁镇.csv:" in r1[0] and "警告" in r1[0]
     assert check(root, "--township", "丁镇", "--strict").exit_code == 1
 
 
@@ -94,7 +104,7 @@ def test_notes_never_fail_even_under_strict(root):
     add_report(root, "戊镇", 2021, zeros_csv("2021", ov))
     res = check(root, "--township", "戊镇", "--strict")
     assert res.exit_code == 0, res.output
-    assert "NOTE P1" in res.output and "NOTE P2" in res.output and "3000" in res.output
+    assert "提示 P1" in res.output and "提示 P2" in res.output and "3000" in res.output
 
 
 def test_input_errors_exit_1_every_one_listed(root):
@@ -107,8 +117,8 @@ def test_input_errors_exit_1_every_one_listed(root):
         assert any(code in line for line in lines), code
     bad = next(line for line in lines if "1O" in line)
     # File and line, the official row and column labels, the rule, the figure.
-    assert bad.startswith("data/2021/己镇.csv:") and "（一）予以公开" in bad and "自然人" in bad and "ERROR" in bad
-    assert "rules not run" in res.output
+    assert bad.startswith("data/2021/己镇.csv:") and "（一）予以公开" in bad and "自然人" in bad and "错误" in bad
+    assert "输入有错误，未运行规则检查" in res.output
 
 
 def test_params_errors_exit_1(root):
@@ -119,7 +129,7 @@ def test_params_errors_exit_1(root):
 
 def test_missing_data_file_for_named_report_exits_1(root):
     res = check(root, "--township", "甲镇", "--year", "2019")
-    assert res.exit_code == 1 and "E-READ" in res.output and "not found" in res.output
+    assert res.exit_code == 1 and "E-READ" in res.output and "数据文件不存在" in res.output
 
 
 def test_unsafe_township_is_refused(root):
@@ -135,7 +145,7 @@ def test_usage_errors_exit_2(root, args):
 @pytest.mark.parametrize("args", [["--township", "无此镇"], ["--year", "1999"]])
 def test_nothing_to_check_is_a_usage_error(root, args):
     res = check(root, *args)
-    assert res.exit_code == 2 and "no data file" in res.output
+    assert res.exit_code == 2 and "没有" in res.output and "数据文件" in res.output
 
 
 def test_empty_root_is_a_usage_error(tmp_path):
@@ -146,7 +156,7 @@ def test_help_documents_exit_codes():
     res = runner.invoke(app, ["check", "--help"])
     assert res.exit_code == 0
     text = " ".join(res.output.split())
-    for words in ("0 no errors", "1 errors", "--strict", "2 usage error"):
+    for words in ("0：没有输入错误", "1：有输入错误", "--strict", "2：用法错误"):
         assert words in text, words
 
 
@@ -155,7 +165,7 @@ def test_help_documents_exit_codes():
 
 def test_filters_select_reports(root):
     add_report(root, "甲镇", 2020, zeros_csv("2019"))
-    assert "checked 2 reports" in check(root, "--township", "甲镇").output
+    assert "共检查 2 份报告" in check(root, "--township", "甲镇").output
     only_2020 = check(root, "--year", "2020").output
     assert "甲镇 2020" in only_2020 and "乙乡 2020" in only_2020 and "2021" not in only_2020
 
@@ -164,8 +174,8 @@ def test_one_bad_report_among_many(root):
     add_report(root, "辛镇", 2021, b"")
     res = check(root)
     assert res.exit_code == 1
-    assert "辛镇 2021: 1 errors" in res.output and "甲镇 2021: 0 errors" in res.output
-    assert "checked 3 reports: 1 errors" in res.output
+    assert "辛镇 2021：输入错误 1 项" in res.output and "甲镇 2021：输入错误 0 项" in res.output
+    assert "共检查 3 份报告：输入错误 1 项" in res.output
 
 
 # --- JSON -------------------------------------------------------------------------------------
@@ -180,7 +190,7 @@ def test_json_lists_every_finding_and_rule_result(root):
     for item in items:
         assert JSON_KEYS <= set(item), item
         assert item["status"] in ("pass", "fail", "not_assessable")
-        assert item["severity"] in ("error", "warning", "note")
+        assert item["severity"] in ("error", "warning", "note", "missing")
     rules = {item["rule"] for item in items}
     assert {"R1", "R2", "R3", "R6", "R7", "P1", "P2", "W-NO-PARAMS"} <= rules
     r1 = [i for i in items if i["rule"] == "R1"]
@@ -220,25 +230,31 @@ def test_seed_report(tmp_path):
     res = check(REPO, "--township", "红旗满族乡", "--year", "2020")
     assert res.exit_code == 0
     lines = res.output.splitlines()
-    # The three 规章 figures the extraction lost are blank (lines 2-4 of the CSV): warnings, and the
-    # rules that need them are not assessable.
+    # The three 规章 figures the extraction lost are blank (lines 2-4 of the CSV): missing data, one
+    # line for the row, and the rules that need them are not assessable (listed with --verbose).
+    assert lines[0] == "data/2020/红旗满族乡.csv:2: 未填报 M-BLANK: 表二 第二十条第（一）项 规章 各列 未填报"
+    assert lines[-1].startswith("红旗满族乡 2020：输入错误 0 项，检查未通过 0 项，提示 0 项，未填报 3 项；无法判断 2 项")
+    assert not any("无法判断 P2" in line for line in lines)
+    verbose = check(REPO, "--township", "红旗满族乡", "--year", "2020", "--verbose").output.splitlines()
     for n, col in ((2, "本年新制作数量"), (3, "本年新公开数量"), (4, "对外公开总数量")):
-        assert any(line.startswith(f"data/2020/红旗满族乡.csv:{n} [表二 / 规章 / {col}]") and "W-BLANK" in line
-                   for line in lines)
-    assert any("N/A P2" in line for line in lines)
+        assert any(line.startswith(f"data/2020/红旗满族乡.csv:{n} [表二 / 规章 / {col}]") and "M-BLANK" in line
+                   for line in verbose)
+    assert any("无法判断 P2" in line for line in verbose)
     assert "\x1b[" not in res.output  # plain lines when not a terminal
 
 
 def test_rich_output_on_a_terminal_says_the_same():
     from xxgk.findings import Finding
 
-    checked = [Checked("某镇", 2021, [Finding(rule="E-NOT-NUMBER", message="“1O” is not a number", file="data/2021/某镇.csv",
+    from xxgk.findings import finding
+
+    checked = [Checked("某镇", 2021, [finding("E-NOT-NUMBER", "not_number", args={"value": "1O"}, file="data/2021/某镇.csv",
                                               line=5, table="三", row=spec.GRANTED, column=spec.NATURAL)])]
     plain, colored = io.StringIO(), io.StringIO()
     write_text(checked, plain, color=False)
     write_text(checked, colored, color=True)
-    assert plain.getvalue().startswith("data/2021/某镇.csv:5 [表三 / （一）予以公开 / 自然人]: ERROR E-NOT-NUMBER: ")
-    assert "“1O” is not a number" in colored.getvalue()
+    assert plain.getvalue().startswith("data/2021/某镇.csv:5 [表三 / （一）予以公开 / 自然人]: 错误 E-NOT-NUMBER 不是数字: ")
+    assert "“1O”不是数字" in colored.getvalue()
 
 
 def test_check_reports_an_unknown_placeholder_as_render_would(tmp_path):
@@ -266,7 +282,7 @@ def test_years_before_2019_are_refused_not_read_as_the_2019_format(tmp_path):
     from typer.testing import CliRunner
 
     from xxgk.cli import app
-    from xxgk.load import template_csv
+    from xxgk.csv_input import template_csv
 
     (tmp_path / "data" / "2018").mkdir(parents=True)
     (tmp_path / "data" / "2018" / "甲镇.csv").write_text(template_csv("2019"), encoding="utf-8")

@@ -99,9 +99,14 @@ def test_one_row_per_report_with_status_format_and_key_figures(batch_root):
         for href in row["_links"].values():
             assert (batch_root / "output" / unquote(href)).is_file()
         if (township, year) == ("示例镇002", 2021):
-            assert row["_status"] == mf.WARNINGS and row["未通过规则"] == "1" and row["行政复议"] == "99"
+            assert row["_status"] == mf.WARNINGS and row["未通过"] == "1" and row["行政复议"] == "99"
         else:
-            assert row["_status"] == mf.OK and row["未通过规则"] == "0"
+            assert row["_status"] == mf.OK and row["未通过"] == "0"
+        # The same counts as the report's own banner.
+        banner = lxml.html.fromstring((batch_root / "output" / unquote(row["_links"]["HTML"])).read_bytes())
+        b = banner.xpath("//*[@id='banner']")[0]
+        assert (row["输入错误"], row["未通过"], row["提示"], row["未填报"]) == (
+            b.get("data-errors"), b.get("data-failed"), b.get("data-notes"), b.get("data-missing"))
 
 
 def test_failed_checks_grouped_by_rule(batch_root):
@@ -112,9 +117,9 @@ def test_failed_checks_grouped_by_rule(batch_root):
     assert [tr.xpath("./td")[0].text_content() for tr in r6.xpath(".//tbody/tr")] == ["示例镇002 2021"]
     assert "行政复议" in r6.text_content() and "1 份报告" in r6.xpath("./summary")[0].text_content()
     assert [tr.xpath("./td")[0].text_content() for tr in groups["E-NOT-NUMBER"].xpath(".//tbody/tr")] == ["示例镇003 2020"]
-    # Consistency rules come before the input problems.
+    # As the reports list them: input errors before the consistency rules.
     order = list(groups)
-    assert order.index("R6") < order.index("E-NOT-NUMBER")
+    assert order.index("E-NOT-NUMBER") < order.index("R6")
 
 
 def test_the_page_needs_nothing_but_itself(batch_root):
@@ -139,7 +144,7 @@ def test_summary_csv_has_the_same_rows(batch_root):
     for rec in records:
         row = rows[(rec["township"], int(rec["year"]))]
         assert rec["status"] == row["_status"]
-        assert rec["format"] == row["格式"] and rec["failed_rules"] == row["未通过规则"]
+        assert rec["format"] == row["格式"] and rec["failed"] == row["未通过"] and rec["missing"] == row["未填报"]
         for name, heading, _ in dashboard.FIGURES:
             assert rec[name] == row[heading]
         assert rec["html"] == (unquote(row["_links"]["HTML"]) if "HTML" in row["_links"] else "")
@@ -147,7 +152,7 @@ def test_summary_csv_has_the_same_rows(batch_root):
 
 def entry(township: str, year: int, status: str, **kw) -> dict:
     e = {"township": township, "year": year, "status": status, "version": "2021", "error": None,
-         "counts": {"failed_rules": 0, "errors": 0, "warnings": 0}, "failed_checks": [],
+         "counts": {"errors": 0, "failed": 0, "notes": 0, "missing": 0}, "failed_checks": [],
          "figures": {"new_applications": "10", "granted_share": "50.0%", "carried_out": "1", "reviews": "0",
                      "lawsuits": "/"},
          "outputs": {"html": {"path": f"{year}/{township}.html", "bytes": 1},
@@ -177,7 +182,7 @@ def test_sort_keys_put_problems_first_and_blanks_last():
              for tr in doc.xpath("//tbody/tr")}
     assert sorted(ranks, key=ranks.get) == ["b", "d", "c", "a"]
     cells = doc.xpath("//tbody/tr[1]/td")
-    sort_values = [c.get("data-sort") for c in cells[5:10]]
+    sort_values = [c.get("data-sort") for c in cells[8:13]]
     assert sort_values == ["10", "50.0", "1", "0", ""]  # the share sorts as a number, "/" last
 
 

@@ -17,9 +17,9 @@ def test_seed_frame_has_every_cell_and_keeps_blanks_missing():
     frame = figures_frame(build_report(PROJECT, "红旗满族乡", 2020))
     assert len(frame) == 22 + 161 + 15  # spec §3: the 2019 format's cells
     regs = frame[(frame["表"] == "二") & (frame["行"] == "规章")]
-    assert list(regs["来源"]) == ["blank"] * 3 and regs["数值"].isna().all()
+    assert list(regs["来源"]) == ["未填报"] * 3 and regs["数值"].isna().all()
     money = frame[(frame["行"] == "政府集中采购") & (frame["列"] == "采购总金额")].iloc[0]
-    assert money["数值"] == "6874.6408" and money["来源"] == "given"
+    assert money["数值"] == "6874.6408" and money["来源"] == "填报"
 
 
 def test_blank_total_is_computed_and_marked(tmp_path):
@@ -33,5 +33,5 @@ def test_blank_total_is_computed_and_marked(tmp_path):
     frame = figures_frame(build_report(tmp_path, "示例镇", 2021))
     row = frame[(frame["表"] == "三") & (frame["行"] == spec.NEW) & (frame["列"] == "总计")].iloc[0]
     # 12 + 3 + 0 + 1 + 2 + 0 in the sample's 一、本年新收 row.
-    assert row["来源"] == "computed" and row["数值"] == "18"
+    assert row["来源"] == "由分项计算" and row["数值"] == "18"
     assert not pd.isna(row["CSV行"])

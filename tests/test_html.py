@@ -17,6 +17,7 @@ from xxgk.html import (banner, provenance_footer, report_css, report_html, revie
                        signature_block, table_html, title_block)
 from xxgk.report import build_report
 from xxgk.catalogue import ORIGINS
+from xxgk.findings import tally
 from xxgk.rules import REGISTRY
 
 MAIN = Path(__file__).resolve().parents[1]
@@ -245,10 +246,11 @@ def test_failing_cells_highlighted_and_linked_from_the_panel(tmp_path):
     for a in doc.xpath("//section[@id='review']//a[starts-with(@href,'#cell-')]"):
         target = doc.xpath(f"//*[@id='{a.get('href')[1:]}']")
         assert len(target) == 1 and target[0].tag == "td" and "flagged" in target[0].classes
-    # The banner counts every failed check.
+    # The banner counts every failed check: here one R1 column and one R2 row, nothing else.
     failed = sum(1 for f in report.findings if f.status == "fail")
+    assert failed == 2 and tally(report.findings).failed == 2
     b = doc.xpath("//*[@id='banner']")[0]
-    assert b.get("data-failed") == str(failed) and f"{failed} 项检查未通过" in text(b)
+    assert b.get("data-failed") == "2" and "检查未通过 2 项" in text(b) and "未填报" not in text(b)
 
 
 def test_panel_lists_every_rule_failed_first(tmp_path):
@@ -263,10 +265,12 @@ def test_panel_lists_every_rule_failed_first(tmp_path):
     statuses = ["rule-fail" in s.classes for s in rules]
     assert statuses == sorted(statuses, reverse=True)  # all failed groups before the others
     failing = ids[:statuses.count(True)]
-    assert {"R1", "R2", "W-BLANK"} == set(failing)  # W-BLANK: 予以公开's 总计 is left blank
+    # 予以公开's 总计 is left blank but computed from its parts: not missing data, not failing.
+    assert {"R1", "R2"} == set(failing)
+    assert "M-BLANK" not in ids
     r1 = doc.xpath("//section[@data-rule='R1']")[0]
     assert REGISTRY["R1"].formula in text(r1)
-    assert ORIGINS[REGISTRY["R1"].origin] in text(r1)
+    assert ORIGINS[REGISTRY["R1"].origin].render() in text(r1)
     # within a group, failed instances come first
     items = r1.xpath(".//li")
     assert "fail" in items[0].classes and "pass" in items[-1].classes
@@ -353,7 +357,7 @@ def test_unreadable_data_still_renders_a_review_page(tmp_path):
     doc = parse(report_html(report, template_sha256=TEMPLATE_SHA))
     assert all(text(c) == "" and "blank" in c.classes for c in doc.xpath("//td[@data-table]"))
     assert doc.xpath("//section[@data-rule='E-EMPTY']//li[contains(@class,'error')]")
-    assert "错误 1" in text(doc.xpath("//*[@id='banner']")[0])
+    assert "输入错误 1 项" in text(doc.xpath("//*[@id='banner']")[0])
 
 
 # --- missing narrative -----------------------------------------------------------------------

@@ -15,7 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from xxgk import spec
+from xxgk.findings import tally
+from xxgk.i18n import use_lang
 from xxgk.load import Loaded, load_figures, template_csv
+from xxgk.report import build_report
 from xxgk.values import NA
 
 HEADER = "table,row,column,value"
@@ -41,6 +44,12 @@ def load_text(tmp_path: Path, text: str, version: str = "2019", encoding: str = 
     return load_figures(p, version, "data/2019/某乡.csv")
 
 
+def write_report(root: Path, township: str, year: int, text: str) -> None:
+    path = root / "data" / str(year) / f"{township}.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
 def codes(loaded: Loaded) -> list[str]:
     return [f.rule for f in loaded.findings]
 
@@ -62,10 +71,14 @@ def test_template_filled_with_zeros_loads_clean(tmp_path, version, cells):
 
 def test_template_is_all_blank_and_blank_is_missing_not_zero(tmp_path):
     loaded = load_text(tmp_path, template_csv("2021"), "2021")
-    assert errors(loaded) == []
-    assert all(v is None for v in loaded.figures.values.values())
-    blanks = [f for f in loaded.findings if f.rule == "W-BLANK"]
-    assert len(blanks) == 200 and all(f.severity == "warning" and "missing data" in f.message for f in blanks)
+    assert loaded.findings == []  # blank is not an input problem
+    assert len(loaded.figures.values) == 200 and all(v is None for v in loaded.figures.values.values())
+    # In the report, every blank cell is missing data (its own severity), never a failed check.
+    write_report(tmp_path, "某镇", 2021, template_csv("2021"))
+    report = build_report(tmp_path, "某镇", 2021)
+    blanks = [f for f in report.findings if f.rule == "M-BLANK"]
+    assert len(blanks) == 200 and all(f.is_missing and not f.is_warning and "未填报" in f.message for f in blanks)
+    assert tally(report.findings).missing == 200 and tally(report.findings).failed == 1  # 1: W-NO-PARAMS
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16"])
@@ -130,7 +143,7 @@ def test_missing_header_line(tmp_path):
     text = complete_csv("2019").split("\n", 1)[1]  # the data lines without the header
     loaded = load_text(tmp_path, text)
     assert codes(loaded) == ["E-HEADER"]
-    assert loaded.findings[0].line == 1 and "missing header" in loaded.findings[0].message
+    assert loaded.findings[0].line == 1 and "缺少表头行" in loaded.findings[0].message
 
 
 def test_missing_header_column(tmp_path):
@@ -138,9 +151,24 @@ def test_missing_header_column(tmp_path):
     assert codes(loaded) == ["E-HEADER"] and "value" in loaded.findings[0].message
 
 
-def test_tab_separated_file_is_named(tmp_path):
-    loaded = load_text(tmp_path, "table\trow\tcolumn\tvalue\n三\t（一）予以公开\t自然人\t1\n")
-    assert codes(loaded) == ["E-HEADER"] and "tab-separated" in loaded.findings[0].message
+def test_tab_separated_file_is_read(tmp_path):
+    text = complete_csv("2019", overrides={(spec.TABLE_3, GRANTED, NP): "1"}).replace(",", "\t")
+    loaded = load_text(tmp_path, text)
+    assert loaded.findings == [] and loaded.figures.get(spec.TABLE_3, GRANTED, NP) == 1
+
+
+def test_excel_unicode_text_export_is_read(tmp_path):
+    # Excel's "Unicode text" (Unicode 文本): UTF-16 little-endian with a BOM, tab-separated, CRLF,
+    # a field quoted only when it holds a tab, a quote or a line break.
+    rows = [HEADER.split(",")] + [[*c.key, "3" if c.key == (spec.TABLE_3, GRANTED, NP) else "0"]
+                                  for c in spec.get_format("2021").cells()]
+    rows[1][1] = "规章\n"  # a label cell with a line break in it, as Excel quotes it
+    body = "\r\n".join("\t".join(f'"{f}"' if "\n" in f else f for f in r) for r in rows) + "\r\n"
+    p = tmp_path / "r.csv"
+    p.write_bytes(codecs.BOM_UTF16_LE + body.encode("utf-16-le"))
+    loaded = load_figures(p, "2021", "data/2021/某镇.csv")
+    assert errors(loaded) == [] and loaded.figures.get(spec.TABLE_3, GRANTED, NP) == 3
+    assert loaded.figures.lines[(spec.TABLE_3, GRANTED, NP)] > loaded.figures.lines[(spec.TABLE_2, "规章", "本年制发件数")]
 
 
 def test_extra_and_missing_fields_on_a_line(tmp_path):
@@ -151,7 +179,7 @@ def test_extra_and_missing_fields_on_a_line(tmp_path):
     loaded = load_text(tmp_path, "\n".join(lines))
     cols = [f for f in loaded.findings if f.rule == "E-COLUMNS"]
     assert [(f.line, f.file) for f in cols] == [(2, "data/2019/某乡.csv"), (3, "data/2019/某乡.csv")]
-    assert "no value" in cols[1].message
+    assert "本行没有 value" in cols[1].message
     # The cut-short line is not read as a blank (nor a 0): its cell is reported missing.
     first, second = (c.key for c in list(spec.get_format("2019").cells())[:2])
     assert first not in loaded.figures.values and second not in loaded.figures.values
@@ -170,7 +198,7 @@ def test_extra_header_columns_are_allowed(tmp_path):
 def test_unknown_labels_suggest_the_nearest_official_one(tmp_path):
     text = complete_csv("2019")
     text = text.replace("三,（一）予以公开,自然人", "三,（一）予以公示,自然人", 1)
-    text = text.replace("三,1.属于国家秘密,商业企业", "三,1.属于国家秘密,商业企", 1)
+    text = text.replace("三,1.属于国家秘密,商业企业", "三,1.属于国家秘密,商企业", 1)
     text = text.replace("四,行政复议,结果维持", "五,行政复议,结果维持", 1)
     loaded = load_text(tmp_path, text)
     by_code = {}
@@ -178,12 +206,15 @@ def test_unknown_labels_suggest_the_nearest_official_one(tmp_path):
         by_code.setdefault(f.rule, []).append(f)
     row_err, col_err = by_code["E-LABEL"]
     assert "予以公示" in row_err.message and row_err.values["suggestions"][0] == GRANTED
-    assert "did you mean “（一）予以公开”" in row_err.message
+    assert "是否应为“（一）予以公开”" in row_err.message
+    with use_lang("en"):
+        assert "did you mean “（一）予以公开”" in row_err.text()
     assert col_err.values["suggestions"][0] == spec.BIZ
     assert [f.values["table"] for f in by_code["E-TABLE"]] == ["五"]
-    # Each bad line names its line; its cell is then also missing (three of them).
     assert all(f.line for f in by_code["E-LABEL"] + by_code["E-TABLE"])
-    assert len(by_code["E-MISSING-CELL"]) == 3
+    # An unknown label with a suggestion is one error: the cell it was meant for is not also
+    # reported missing.  A line in an unknown table names no cell, so that one is missing.
+    assert [(f.table, f.row, f.column) for f in by_code["E-MISSING-CELL"]] == [("四", spec.REVIEW, spec.UPHELD)]
 
 
 @pytest.mark.parametrize(
@@ -199,9 +230,14 @@ def test_unknown_labels_suggest_the_nearest_official_one(tmp_path):
 def test_label_of_the_other_version_names_it(tmp_path, version, table, row, column, belongs_to):
     text = complete_csv(version) + f"{table},{row},{column},0\n"
     loaded = load_text(tmp_path, text, version)
-    (f,) = [f for f in loaded.findings if f.rule == "E-OTHER-VERSION"]
+    found = [f for f in loaded.findings if f.rule == "E-OTHER-VERSION"]
+    # 政府集中采购 × 采购项目数量: both labels are 2019's, and each is named.
+    assert len(found) == (2 if row == "政府集中采购" else 1)
+    f = found[-1]
     assert f.values["belongs_to"] == belongs_to
-    assert f"belongs to the {belongs_to} format" in f.message and f"uses the {version} format" in f.message
+    assert f"属于 {belongs_to} 年版格式" in f.message and f"本报告使用 {version} 年版格式" in f.message
+    with use_lang("en"):
+        assert f"belongs to the {belongs_to} format" in f.text() and f"uses the {version} format" in f.text()
     assert f.line == text.count("\n")
 
 
@@ -228,14 +264,13 @@ def test_duplicate_cell_names_both_lines(tmp_path):
     assert loaded.figures.get(spec.TABLE_3, GRANTED, NP) == 0  # the first is kept, not silently replaced
 
 
-def test_missing_line_is_an_error_blank_value_a_warning(tmp_path):
+def test_missing_line_is_an_error_blank_value_is_missing_data(tmp_path):
     gone, blank = (spec.TABLE_3, GRANTED, NP), (spec.TABLE_4, spec.REVIEW, spec.UPHELD)
     loaded = load_text(tmp_path, complete_csv("2019", overrides={blank: ""}, drop=[gone]))
     (missing,) = [f for f in loaded.findings if f.rule == "E-MISSING-CELL"]
-    (w,) = [f for f in loaded.findings if f.rule == "W-BLANK"]
     assert missing.is_error and missing.cells == (gone,) and (missing.row, missing.column) == (GRANTED, NP)
-    assert w.severity == "warning" and not w.is_error and w.cells == (blank,) and w.line is not None
     assert loaded.figures.values[blank] is None and gone not in loaded.figures.values
+    assert codes(loaded) == ["E-MISSING-CELL"]  # the blank value is not an input problem
 
 
 @pytest.mark.parametrize(

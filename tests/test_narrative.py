@@ -153,7 +153,7 @@ def test_unknown_placeholder_is_shown_and_reported(tmp_path):
     # the review copy shows it in the panel and counts it in the banner
     panel = parse(review_panel(report))
     assert len(panel.xpath("//section[@data-rule='E-PLACEHOLDER']//li")) == 2
-    assert "2 项检查未通过" in parse(banner(report)).text_content()
+    assert "输入错误 2 项" in parse(banner(report)).text_content()
     # and section 一 prints the unknown name visibly
     assert "{{applications}}" in parse(section(report, 1)).text_content()
 

@@ -53,7 +53,7 @@ def test_parameters_cell_has_typed_defaults_that_run_from_notebooks_folder():
     inferred = papermill.inspect_notebook(str(notebook.template_path()))
     types = {name: (p["inferred_type_name"], p["default"]) for name, p in inferred.items()}
     assert types == {"township": ("str", '"红旗满族乡"'), "year": ("int", "2020"), "root": ("str", '".."'),
-                     "publish": ("bool", "False")}
+                     "publish": ("bool", "False"), "lang": ("str", '"zh"')}
     # In JupyterLab the kernel starts in notebooks/: the default root must reach the seed's data.
     root = notebook.notebooks_dir() / inferred["root"]["default"].strip('"')
     assert (root / "data" / "2020" / "红旗满族乡.csv").is_file()

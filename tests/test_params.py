@@ -65,13 +65,13 @@ def test_missing_required_fields_are_each_named():
     loaded = load_params(FIXTURES / "missing_fields.yaml")
     missing = sorted(f.values["field"] for f in loaded.findings if f.rule == "E-PARAMS-MISSING")
     assert missing == ["body", "publish_date"]
-    assert all("required field" in f.message for f in loaded.findings)
+    assert all("缺少必填字段" in f.message for f in loaded.findings)
 
 
 def test_year_in_chinese_numerals_is_a_type_error_at_its_line():
     (f,) = load_params(FIXTURES / "year_chinese.yaml").findings
     assert f.rule == "E-PARAMS-TYPE" and f.values["field"] == "year" and f.line == 2
-    assert "Arabic digits" in f.message
+    assert "阿拉伯数字" in f.message
 
 
 @pytest.mark.parametrize("year", ["2020.5", "true", "[2020]", "２０２０"])
@@ -110,7 +110,7 @@ def test_params_of_another_township_or_year(tmp_path):
                                   " 某镇", ".hidden", "a:b", "某镇\u202e"])
 def test_unsafe_township_names(name):
     f = check_township_name(name)
-    assert f is not None and f.rule == "E-NAME" and f.is_error and "not safe" in f.message
+    assert f is not None and f.rule == "E-NAME" and f.is_error and "不能用作文件名" in f.message
 
 
 @pytest.mark.parametrize("name", ["红旗满族乡", "示例镇", "迎宾路街道", "某某苏木", "Town 1"])

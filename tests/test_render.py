@@ -124,8 +124,10 @@ def tables(doc) -> dict[str, object]:
 def test_cli_reports_what_it_wrote(seed):
     result = seed["cli"]
     assert result.exit_code == 0, result.output
-    assert f"wrote {seed['html_path']}" in result.stdout
-    assert f"wrote {seed['nb_path']}" in result.stdout
+    assert f"已写入 {seed['html_path']}" in result.stdout
+    assert f"已写入 {seed['nb_path']}" in result.stdout
+    # The seed's three lost 规章 figures: missing data, said in the summary, not a failed check.
+    assert "检查未通过 0 项" in result.stderr and "未填报 3 项" in result.stderr
     assert "Traceback" not in result.output
 
 
@@ -206,7 +208,8 @@ def test_executed_notebook_records_typed_parameters_and_no_run_noise(seed):
     raw = seed["nb_path"].read_text(encoding="utf-8")
     nb = nbformat.reads(raw, as_version=4)
     nbformat.validate(nb)
-    assert nb.metadata.papermill.parameters == {"township": TOWNSHIP, "year": 2020, "root": "../..", "publish": False}
+    assert nb.metadata.papermill.parameters == {"township": TOWNSHIP, "year": 2020, "root": "../..", "publish": False,
+                                                "lang": "zh"}
     for noise in ("start_time", "end_time", "duration", "iopub.", "shell.execute_reply", str(seed["root"])):
         assert noise not in raw, noise
     template_ids = [c.id for c in notebook.load_template().cells]
@@ -262,17 +265,23 @@ def test_broken_csv_is_refused_before_any_kernel(tmp_path, no_kernel):
     result = CliRunner().invoke(app, ["render", "--township", TOWNSHIP, "--year", "2020", "--root", str(root)])
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
-    assert any(line.startswith("ERROR") and "data/2020/红旗满族乡.csv:22" in line and "九" in line for line in lines)
+    assert any(line.startswith("data/2020/红旗满族乡.csv:22") and "错误 E-NOT-NUMBER" in line and "九" in line for line in lines)
+    assert lines[-1] == "红旗满族乡 2020：未生成：输入有错误"
     assert "Traceback" not in result.output and result.stdout == ""
     assert not (root / "output").exists()
 
 
 def test_strict_publish_refuses_warnings(tmp_path, no_kernel):
-    # The seed's lost 规章 figures are blank: a warning, which --strict will not publish.
+    # A figure that does not add up is a warning, which --strict will not publish.
     root = make_root(tmp_path)
+    csv = root / "data" / "2020" / f"{TOWNSHIP}.csv"
+    text = csv.read_text(encoding="utf-8")
+    total = f"四,行政复议,总计,0"
+    assert total in text
+    csv.write_text(text.replace(total, "四,行政复议,总计,1"), encoding="utf-8")
     result = rendering.render(root, TOWNSHIP, YEAR, publish=True, strict=True)
-    assert result.status == "refused"
-    assert any(f.is_warning and f.row == "规章" for f in result.findings)
+    assert result.status == "refused" and result.refused_for == "warnings"
+    assert any(f.is_warning and f.rule == "R6" for f in result.findings)
     assert not (root / "output").exists()
 
 

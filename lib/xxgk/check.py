@@ -162,8 +162,9 @@ def write_text(checked: list[Checked], out: TextIO, *, color: bool | None = None
             for f in ordered:
                 if f.status == "not_assessable":
                     show(f)
+        stopped = tr("（输入有错误，未运行规则检查）", " (input errors: rules not run)") if has_errors(c.findings) else ""
         emit([(f"{c.township} {c.year}：" if _zh() else f"{c.township} {c.year}: ", "bold"),
-              (tally_text(tally(c.findings)), None)])
+              (tally_text(tally(c.findings)) + stopped, None)])
         everything.extend(c.findings)
     if len(checked) > 1:
         emit([(tr("共检查 {n} 份报告：", "checked {n} reports: ", n=len(checked)), "bold"),

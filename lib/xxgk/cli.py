@@ -57,7 +57,8 @@ def _main(
     pass
 
 
-@app.command()
+@app.command(help=tr("打印某年度格式的空白填报 CSV：每个数据单元格一行。",
+                    "Print the blank fill-in CSV for a year's format: every data cell, one line each."))
 def template(year: int = typer.Option(..., "--year", help=tr("报告年度；据此选择格式版本。", "Reporting year; picks the format version.")),
              format: Optional[str] = typer.Option(None, "--format", help=tr("指定格式版本：2019 或 2021。", "Force a format version: 2019 or 2021.")),
              lang: Optional[str] = LANG_OPTION) -> None:
@@ -78,7 +79,17 @@ class CheckFormat(str, Enum):
     json = "json"
 
 
-@app.command()
+@app.command(help=tr(
+    "不生成报告，只检查数据和参数：一份报告，或 data/ 下的全部报告。\n\n"
+    "先列输入错误（报告无法生成），再列未通过的勾稽关系检查、合理性提示，最后是未填报的数据"
+    "（按表格行合并；--verbose 逐个列出）。\n\n"
+    "退出状态：0：没有输入错误（允许有警告和提示）；1：有输入错误，或 --strict 下有警告；"
+    "2：用法错误（选项有误，或没有匹配的数据文件）。",
+    "Check data and params without rendering: one report, or every report under data/.\n\n"
+    "Input errors first (the report cannot be rendered), then failed consistency checks, plausibility notes, and "
+    "missing data (blank figures, folded by table row; every cell with --verbose).\n\n"
+    "Exit status: 0 no errors (warnings and notes allowed); 1 errors, or warnings under --strict; 2 usage error "
+    "(bad option, or no data file matches the options)."))
 def check(
     township: Optional[str] = typer.Option(None, "--township", help=tr("只检查这个乡镇（默认：全部）。", "Only this township (default: every township).")),
     year: Optional[int] = typer.Option(None, "--year", help=tr("只检查这个年度（默认：全部）。", "Only this reporting year (default: every year).")),
@@ -108,7 +119,13 @@ class OutputFormat(str, Enum):
     pdf = "pdf"
 
 
-@app.command()
+@app.command(help=tr(
+    "生成一份报告：output/<年度>/<乡镇>.html 及旁边已执行的笔记本。\n\n"
+    "输入有错误（或 --strict 下有警告）时什么也不写，而是逐行列出问题。"
+    "退出状态：0：已生成；1：拒绝生成或笔记本运行失败；2：用法错误。",
+    "Render one report: output/<year>/<township>.html and the executed notebook beside it.\n\n"
+    "Nothing is written when the inputs have errors (or warnings, under --strict): each finding is printed on its "
+    "own line instead. Exit status: 0 rendered; 1 refused or the notebook failed; 2 usage error."))
 def render(
     township: str = typer.Option(..., "--township", help=tr("乡镇（乡/镇/街道），与 data/<年度>/<乡镇>.csv 中的一致。",
                                                             "The township (乡/镇/街道), as in data/<year>/<township>.csv.")),
@@ -170,7 +187,19 @@ class BatchEngine(str, Enum):
     kernel = "kernel"
 
 
-@app.command()
+@app.command(help=tr(
+    "检查并生成 data/ 下每个乡镇年度的报告，并行进行，跳过没有变化的。\n\n"
+    "为每份报告写 output/<年度>/<乡镇>.html 和 .ipynb，以及 output/manifest.json、审阅总览 output/index.html 和 "
+    "output/summary.csv。一份报告失败不影响其他报告；它已执行的笔记本保留，出错的单元已标出。"
+    "Ctrl-C 干净地停止：已完成的报告会被记录，下次只生成其余的。\n\n"
+    "退出状态：0：每份报告都已生成（允许有警告）；1：有报告失败或有输入错误（或 --strict 下有警告）；"
+    "2：用法错误；130/143：被中断。",
+    "Check and render every township-year under data/, in parallel, skipping what has not changed.\n\n"
+    "Writes output/<year>/<township>.html and .ipynb for each report, output/manifest.json, the review dashboard "
+    "output/index.html and output/summary.csv. A failing report does not stop the others; its executed notebook is "
+    "kept with the failing cell marked. Ctrl-C stops cleanly: finished reports are recorded and the next run renders "
+    "only the rest.\n\nExit status: 0 every report rendered (warnings allowed); 1 a report failed or has input "
+    "errors (or warnings, under --strict); 2 usage error; 130/143 interrupted."))
 def batch(
     root: Path = ROOT_OPTION,
     years: Optional[str] = typer.Option(None, "--years", help=tr("只处理这些年度：2019-2024、2021 或逗号分隔的列表。",
@@ -234,7 +263,13 @@ def batch(
     raise typer.Exit(result.exit_code)
 
 
-@app.command("demo-data")
+@app.command("demo-data", help=tr(
+    "为 N 个示例乡镇 × 年度写入合成的、符合勾稽关系的示例数据和参数。\n\n"
+    "名称（示例镇001……）不会被误认为真实机关。没有 --force 时绝不覆盖已有文件。"
+    "退出状态：0：已写入；1：文件已存在（什么也没写）；2：用法错误。",
+    "Write synthetic, rule-consistent sample data and params for N townships × years.\n\n"
+    "The names (示例镇001…) cannot be mistaken for real bodies. Existing files are never overwritten without "
+    "--force. Exit status: 0 written; 1 a file exists (nothing written); 2 usage error."))
 def demo_data(
     townships: int = typer.Option(..., "--townships", min=1, help=tr("示例乡镇的个数（示例镇001、示例镇002……）。",
                                                                      "How many synthetic townships (示例镇001, 示例镇002, …).")),
@@ -273,5 +308,25 @@ def demo_data(
         typer.echo(tr("埋入 {y} {t}：{what}", "planted in {y} {t}: {what}", y=year, t=township, what=what))
 
 
+def _argv_lang(argv: list[str]) -> str | None:
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
 def main() -> None:
+    # Help texts are made when the commands are declared, in the language of the moment: for
+    # ``--lang en --help`` declare them again once the language is known.
+    from .i18n import get_lang, normalise
+
+    wanted = normalise(_argv_lang(sys.argv[1:]))
+    if wanted and wanted != get_lang():
+        import importlib
+
+        set_lang(wanted)
+        importlib.reload(sys.modules[__name__]).app()
+        return
     app()

@@ -196,7 +196,7 @@ def _blank_some(rng: random.Random, version: str, values: dict[Key, Any]) -> Non
 
 
 def _plant(rng: random.Random, version: str, values: dict[Key, Any]) -> str:
-    """One deliberate problem; returns what it is, for the analyst trying the checks."""
+    """One deliberate problem; returns what it is (its code first), for the analyst trying the checks."""
     kind = rng.choice(("R2", "R3", "R6", "R1", "input"))
     t3 = spec.TABLE_3
     if kind == "R2":
@@ -221,8 +221,8 @@ def _plant(rng: random.Random, version: str, values: dict[Key, Any]) -> str:
                   row=spec.CARRIED_OUT, col=col)
     key = (t3, spec.NEW, spec.NATURAL)
     values[key] = "十二"
-    return tr("输入错误：表三 {row} · {col} 填的是文字而不是数字", "input error: 表三 {row} · {col} is a word, not a number",
-              row=spec.NEW, col=spec.NATURAL)
+    return tr("E-NOT-NUMBER：表三 {row} · {col} 填的是文字而不是数字（输入错误）",
+              "E-NOT-NUMBER: 表三 {row} · {col} is a word, not a number (an input error)", row=spec.NEW, col=spec.NATURAL)
 
 
 def _cell_text(value: Any) -> str:

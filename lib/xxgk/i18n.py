@@ -104,6 +104,9 @@ class Text:
     def __str__(self) -> str:
         return self.render()
 
+    def __repr__(self) -> str:
+        return f"Text({self.render('zh')!r})"
+
     def __format__(self, spec: str) -> str:
         return format(self.render(), spec)
 

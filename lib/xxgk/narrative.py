@@ -264,12 +264,43 @@ def _filler(report: "Report") -> Callable[[str], Markup]:
     return fill
 
 
+#: A line that starts a Markdown block of its own (list item, heading, quote, fence, table row):
+#: it already begins a new block, and two of them in a row must stay one list or one table.
+_BLOCK_START = re.compile(r"^ {0,3}(?:[-*+] |\d{1,9}[.)] |#|>|```|~~~|\|)")
+_FENCE = re.compile(r"^ {0,3}(?:```|~~~)")
+
+
+def paragraph_per_line(text: str) -> str:
+    """Every line of running text its own paragraph, as in text pasted from Word (one paragraph
+    per line, no blank line between): a blank line is put after each such line.
+
+    Lists, tables, headings and code stay as Markdown writes them; a line that starts with
+    spaces continues the block above it."""
+    lines = text.split("\n")
+    out: list[str] = []
+    fenced = False
+    for i, line in enumerate(lines):
+        out.append(line)
+        if _FENCE.match(line):
+            fenced = not fenced
+            continue
+        if fenced or i + 1 == len(lines):
+            continue
+        following = lines[i + 1]
+        if (line.strip() and following.strip() and not following[:1].isspace()
+                and not _BLOCK_START.match(following) and not line.lstrip().startswith("|")):
+            out.append("")
+    return "\n".join(out)
+
+
 def render_field(report: "Report", field: str) -> str | None:
-    """A params narrative field as HTML with its placeholders filled; None when not provided."""
+    """A params narrative field as HTML with its placeholders filled; None when not provided.
+
+    A single line break starts a new paragraph (:func:`paragraph_per_line`)."""
     text = getattr(report.params, field, None) if report.params is not None else None
     if text is None or not text.strip():
         return None
-    return render_markdown(text, _filler(report))
+    return render_markdown(paragraph_per_line(text), _filler(report))
 
 
 # --- placeholder problems, for the check step -------------------------------------------------

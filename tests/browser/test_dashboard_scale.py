@@ -15,7 +15,7 @@ skip_module_without_browser()
 
 def entry(township: str, year: int, status: str, **kw) -> dict:
     e = {"township": township, "year": year, "status": status, "version": "2021", "error": None,
-         "counts": {"failed_rules": 0, "errors": 0, "warnings": 0}, "failed_checks": [],
+         "counts": {"errors": 0, "failed": 0, "notes": 0, "missing": 0}, "failed_checks": [],
          "figures": {"new_applications": "10", "granted_share": "50.0%", "carried_out": "1", "reviews": "0",
                      "lawsuits": "/"},
          "outputs": {"html": {"path": f"{year}/{township}.html", "bytes": 1},
