@@ -1,4 +1,5 @@
-"""The notebook in JupyterLab: the template, run and saved there, changes no report.
+"""The notebook in JupyterLab: the template, run and saved there, changes no report; ``xxgk notebook``
+writes a working copy of it for one report that runs where it is written.
 
 The template is saved as JupyterLab saves it by running a copy in a real kernel (outputs, execution
 counts, timings, the kernel's language) and adding what the front end writes (widget state,
@@ -19,8 +20,10 @@ import nbformat
 import pytest
 import yaml
 from nbclient import NotebookClient
+from typer.testing import CliRunner
 
 from xxgk import notebook
+from xxgk.cli import app
 from xxgk.render import render
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -129,3 +132,72 @@ def test_batch_renders_nothing_again_after_a_jupyterlab_save_and_everything_afte
     nbformat.write(nb, edited)
     count, after = batch(root, edited)
     assert count == 2 and set(after.values()).isdisjoint(hashes.values())
+
+
+# --- xxgk notebook: the working copy --------------------------------------------------------------
+
+
+def notebook_cmd(*args: str):
+    return CliRunner().invoke(app, ["notebook", *args])
+
+
+def test_working_copy_is_written_and_runs_as_that_report_from_its_folder(tmp_path, monkeypatch):
+    root = copy_inputs(tmp_path, SEED, SAMPLE_2021)
+    monkeypatch.chdir(root)
+    result = notebook_cmd("--township", "示例镇", "--year", "2021")
+    assert result.exit_code == 0, result.output
+    rel = "notebooks/work/2021-示例镇.ipynb"
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"已写入 {rel}"
+    assert re.fullmatch(rf"\S*jupyter lab {re.escape(rel)}", lines[1].split("：", 1)[1])
+    copy = root / rel
+    assert "jupytext" not in copy.read_text(encoding="utf-8")  # no .py written beside it by JupyterLab
+    nb = run_in_kernel(copy)
+    shown = html_outputs(nb)
+    title = yaml.safe_load((root / "params" / "示例镇" / "2021.yaml").read_text(encoding="utf-8"))["title"]
+    assert title in shown and "红旗满族乡" not in shown
+
+
+def test_working_copy_under_another_root_lives_in_that_root(tmp_path):
+    root = copy_inputs(tmp_path / "elsewhere", SEED)
+    result = notebook_cmd("--township", SEED[0], "--year", str(SEED[1]), "--root", str(root))
+    assert result.exit_code == 0, result.output
+    copy = root / "notebooks" / "work" / f"{SEED[1]}-{SEED[0]}.ipynb"
+    assert result.stdout.splitlines()[0] == f"已写入 {copy}"
+    params_cell = next(c for c in nbformat.read(copy, as_version=4).cells if "parameters" in c.metadata.get("tags", []))
+    namespace: dict = {}
+    exec(params_cell.source, namespace)
+    assert (namespace["township"], namespace["year"], namespace["publish"]) == (*SEED, False)
+    assert (copy.parent / namespace["root"]).resolve() == root.resolve()
+
+
+def test_working_copy_is_never_overwritten_without_force(tmp_path):
+    root = copy_inputs(tmp_path, SEED)
+    args = ("--township", SEED[0], "--year", str(SEED[1]), "--root", str(root))
+    assert notebook_cmd(*args).exit_code == 0
+    copy = root / "notebooks" / "work" / f"{SEED[1]}-{SEED[0]}.ipynb"
+    copy.write_text(copy.read_text(encoding="utf-8").replace("html.section(report, 3", "html.section(report, 4"),
+                    encoding="utf-8")
+    explored = copy.read_bytes()
+    again = notebook_cmd(*args)
+    assert again.exit_code == 1 and again.stdout == ""
+    assert str(copy) in again.stderr and "--force" in again.stderr and "Traceback" not in again.output
+    assert copy.read_bytes() == explored
+    forced = notebook_cmd(*args, "--force")
+    assert forced.exit_code == 0 and copy.read_bytes() != explored
+    assert "html.section(report, 3" in copy.read_text(encoding="utf-8")
+    assert sorted(p.name for p in copy.parent.iterdir()) == [copy.name]  # no temporary left
+
+
+@pytest.mark.parametrize("township, year, expected", [
+    ("某某镇", "2020", "data/2020/某某镇.csv"),  # no data file: name the file that is missing
+    ("红旗满族乡", "2021", "data/2021/红旗满族乡.csv"),
+    ("../红旗满族乡", "2020", "E-NAME"),
+    (".hidden", "2020", "E-NAME"),
+])
+def test_working_copy_is_refused_without_a_report_to_explore(tmp_path, township, year, expected):
+    root = copy_inputs(tmp_path, SEED)
+    result = notebook_cmd("--township", township, "--year", year, "--root", str(root))
+    assert result.exit_code == 1
+    assert expected in result.stderr and result.stderr.startswith("错误") and "Traceback" not in result.output
+    assert not (root / "notebooks").exists() and not (tmp_path.parent / "notebooks").exists()

@@ -190,6 +190,31 @@ def batch(
     raise typer.Exit(result.exit_code)
 
 
+@app.command("notebook")
+def notebook_copy(
+    township: str = typer.Option(..., "--township", help="The township (乡/镇/街道), as in data/<year>/<township>.csv."),
+    year: int = typer.Option(..., "--year", help="Reporting year."),
+    root: Path = ROOT_OPTION,
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing working copy (and any changes made in it)."),
+) -> None:
+    """Write a working copy of the report notebook for exploring one report in JupyterLab: notebooks/work/<year>-<township>.ipynb under the root, its parameters set for that report.
+
+    Explore there, not in notebooks/annual_report.ipynb. Exit status: 0 written; 1 no data file for the report, an unsafe name, or the copy exists (nothing written); 2 usage error.
+    """
+    from . import workcopy
+
+    try:
+        lines = workcopy.main(root, township, year, force=force)
+    except workcopy.Refused as e:
+        typer.echo(f"错误：{e}", err=True)  # en: "error: …"
+        raise typer.Exit(1)
+    except OSError as e:  # a read-only folder, a full disk: one line, not a traceback
+        typer.echo(f"错误：{township} {year}：{e}", err=True)
+        raise typer.Exit(1)
+    for line in lines:
+        typer.echo(line)
+
+
 @app.command("demo-data")
 def demo_data(
     townships: int = typer.Option(..., "--townships", min=1, help="How many synthetic townships (示例镇001, 示例镇002, …)."),
