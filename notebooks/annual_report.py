@@ -19,11 +19,16 @@
 # One township-year's annual report. `xxgk render` runs this notebook with papermill and keeps
 # only the HTML outputs; opened in JupyterLab it runs top to bottom with the defaults below.
 # The cells stay thin: everything is computed and formatted in the `xxgk` package.
+#
+# The template is `notebooks/annual_report.ipynb`; explore one report in a working copy of it,
+# which `xxgk notebook --township T --year Y` writes to `notebooks/work/` with the parameters set.
+# Saving the template changes no report (its outputs and the defaults below are not part of any);
+# editing one of its cells changes every report.
 
 # %% tags=["parameters"]
 township: str = "红旗满族乡"
 year: int = 2020
-root: str = ".."  # the folder holding data/, params/ and output/ (".." from notebooks/)
+root: str = ".."  # the folder holding data/, params/ and output/, from this notebook's folder
 publish: bool = False  # a published copy has no review banner, cell highlights or 数据核验 panel
 lang: str = "zh"  # language of the review banner, the 数据核验 panel and the frames: zh or en
 

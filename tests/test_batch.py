@@ -25,7 +25,7 @@ import psutil
 import pytest
 
 from xxgk import __version__ as xxgk_version
-from xxgk import batch, demo_data
+from xxgk import batch, demo_data, notebook
 from xxgk import manifest as mf
 from xxgk.i18n import use_lang
 
@@ -399,7 +399,7 @@ def test_manifest_records_inputs_status_counts_and_outputs(tmp_path):
     assert proc.returncode == 0, proc.stderr
     entries = manifest(tmp_path)
     assert set(entries) == {"2020/示例镇001", "2020/示例镇002", "2021/示例镇001", "2021/示例镇002"}
-    template = sha256(PROJECT / "notebooks" / "annual_report.ipynb")
+    template = notebook.template_sha256()  # its identity: test_notebook, test_jupyterlab
     for key, e in entries.items():
         year, township = key.split("/")
         assert (e["township"], e["year"]) == (township, int(year))

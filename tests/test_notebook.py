@@ -3,8 +3,10 @@ pair, the parameters cell, scrubbing an executed notebook, the HTML export, atom
 
 from __future__ import annotations
 
+import ast
 import copy
 import os
+import shutil
 import stat
 from pathlib import Path
 
@@ -13,6 +15,8 @@ import lxml.html
 import nbformat
 import papermill
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from xxgk import atomic, execute, export, notebook
@@ -64,10 +68,173 @@ def test_template_cells_have_unique_stable_ids():
     assert all(ids) and len(set(ids)) == len(ids)
 
 
-def test_template_sha256_is_of_the_file_bytes():
-    import hashlib
+# --- the template's identity: what JupyterLab saves changes nothing --------------------------------
 
-    assert notebook.template_sha256() == hashlib.sha256(notebook.template_path().read_bytes()).hexdigest()
+
+def _as_jupyterlab_saves_it(path: Path) -> None:
+    """Outputs, execution counts and what JupyterLab and its kernel write beside the cells, and
+    other defaults in the parameters cell, saved into the template at ``path``."""
+    nb = nbformat.read(path, as_version=4)
+    nb.metadata["language_info"] = {"name": "python", "version": "3.12.1", "pygments_lexer": "ipython3"}
+    nb.metadata["kernelspec"] = {"display_name": "xxgk (venv)", "language": "python", "name": "xxgk-venv"}
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {
+        "state": {"a1": {"model_name": "LayoutModel", "state": {}}}, "version_major": 2, "version_minor": 0}}
+    nb.metadata["toc-autonumbering"] = True
+    count = 0
+    for cell in nb.cells:
+        cell.metadata["jupyter"] = {"source_hidden": True}
+        if cell.cell_type != "code":
+            continue
+        count += 1
+        cell.execution_count = count
+        cell.metadata.update(collapsed=True, scrolled=True, execution={
+            "iopub.execute_input": "2025-03-01T10:00:00.000Z", "shell.execute_reply": "2025-03-01T10:00:01.000Z"})
+        cell.outputs = [new_output("display_data", data={"text/html": f"<p>stale {count}</p>", "text/plain": "<HTML>"}),
+                        new_output("stream", name="stdout", text="noise\n")]
+        if "parameters" in cell.metadata.get("tags", []):
+            cell.source = (cell.source.replace('"红旗满族乡"', '"某某镇"').replace("2020", "2022")
+                           .replace('root: str = ".."', 'root: str = "/home/analyst/其他"').replace("= False", "= True"))
+    nbformat.write(nb, path)
+
+
+@pytest.fixture
+def template_copy(tmp_path, monkeypatch):
+    """A copy of the project's notebooks folder, the kit pointed at its template."""
+    folder = tmp_path / "notebooks"
+    shutil.copytree(notebook.notebooks_dir(), folder, ignore=shutil.ignore_patterns("work", ".ipynb_checkpoints"))
+    path = folder / notebook.TEMPLATE_NAME
+    monkeypatch.setenv(notebook.TEMPLATE_ENV, str(path))
+    return path
+
+
+REPORT = {"township": "示例镇", "year": 2021, "root": "../..", "publish": False}
+
+
+def _as_used(monkeypatch, path: Path | None) -> tuple[str, str]:
+    """(template hash, the notebook executed for REPORT) with the kit pointed at ``path`` (None: its own)."""
+    if path is None:
+        monkeypatch.delenv(notebook.TEMPLATE_ENV, raising=False)
+    else:
+        monkeypatch.setenv(notebook.TEMPLATE_ENV, str(path))
+    return notebook.template_sha256(), nbformat.writes(notebook.for_report(REPORT))
+
+
+def test_saving_the_template_from_jupyterlab_changes_no_hash_and_no_executed_notebook(template_copy, monkeypatch):
+    _as_jupyterlab_saves_it(template_copy)
+    saved = template_copy.read_text(encoding="utf-8")
+    for left in ("stale 1", "某某镇", "2022", "/home/analyst/其他", "= True", "xxgk-venv"):  # the save took
+        assert left in saved, left
+    assert _as_used(monkeypatch, template_copy) == _as_used(monkeypatch, None)
+
+
+def test_the_executed_notebook_carries_only_cells_tags_and_the_reports_parameters(template_copy, monkeypatch):
+    _as_jupyterlab_saves_it(template_copy)
+    nb = nbformat.reads(_as_used(monkeypatch, template_copy)[1], as_version=4)
+    nbformat.validate(nb)
+    assert dict(nb.metadata) == {"kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python",
+                                                "name": "python3"}}
+    for cell in nb.cells:
+        assert set(cell.metadata) <= {"tags"}, cell.id
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None
+    params_cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    namespace: dict = {}
+    exec(params_cell.source, namespace)
+    assert {k: namespace[k] for k in REPORT} == REPORT
+    assert "某某镇" not in params_cell.source and "/home/analyst" not in params_cell.source
+    assert "# the folder holding data/" in params_cell.source  # comments are source, kept
+
+
+def _edit(path: Path, change) -> None:
+    nb = nbformat.read(path, as_version=4)
+    change(nb)
+    nbformat.write(nb, path)
+
+
+def _cell(nb, cell_id: str):
+    return next(c for c in nb.cells if c.id == cell_id)
+
+
+def _set(cell, **fields):
+    for key, value in fields.items():
+        setattr(cell, key, value) if key != "tags" else cell.metadata.__setitem__("tags", value)
+
+
+EDITS = {
+    "a line of a cell's source": lambda nb: _set(_cell(nb, "section-3"), source=_cell(nb, "section-3").source + "\nprint(1)"),
+    "a comment in a cell": lambda nb: _set(_cell(nb, "title"), source="# checked\n" + _cell(nb, "title").source),
+    "a tag removed": lambda nb: _set(_cell(nb, "explore"), tags=[]),
+    "a tag added": lambda nb: _set(_cell(nb, "banner"), tags=["xxgk-explore"]),
+    "a cell removed": lambda nb: nb.cells.remove(_cell(nb, "section-5")),
+    "two cells swapped": lambda nb: nb.cells.__setitem__(slice(8, 10), nb.cells[8:10][::-1]),
+    "a Markdown cell's text": lambda nb: _set(_cell(nb, "intro"), source=_cell(nb, "intro").source + " 新"),
+    "a cell's type": lambda nb: nb.cells.__setitem__(1, nbformat.v4.new_markdown_cell(nb.cells[1].source, id=nb.cells[1].id)),
+    "a parameter that reports do not set": lambda nb: _set(_cell(nb, "parameters"),
+                                                          source=_cell(nb, "parameters").source + '\nlang: str = "zh"'),
+    "a parameter's annotation": lambda nb: _set(_cell(nb, "parameters"),
+                                                source=_cell(nb, "parameters").source.replace("year: int", "year: str")),
+}
+
+
+@pytest.mark.parametrize("edit", EDITS, ids=list(EDITS))
+def test_an_edit_to_the_cells_changes_the_hash(template_copy, monkeypatch, edit):
+    original = _as_used(monkeypatch, None)[0]
+    _edit(template_copy, EDITS[edit])
+    assert _as_used(monkeypatch, template_copy)[0] != original
+
+
+def test_a_default_that_reports_do_not_override_counts(template_copy, monkeypatch):
+    # Only the values papermill injects are placeholders: any other value in the parameters cell
+    # reaches the report and must count.
+    add = lambda value: lambda nb: _set(_cell(nb, "parameters"), source=_cell(nb, "parameters").source + f"\nlang = {value}")
+    _edit(template_copy, add('"zh"'))
+    zh = _as_used(monkeypatch, template_copy)[0]
+    _edit(template_copy, lambda nb: _set(_cell(nb, "parameters"), source=_cell(nb, "parameters").source.replace('"zh"', '"en"')))
+    assert _as_used(monkeypatch, template_copy)[0] != zh
+
+
+def test_hash_follows_the_file_as_it_changes(template_copy, monkeypatch):
+    # The hash is cached by the file's mtime and size: a later save must be seen.
+    before = notebook.template_sha256()
+    _edit(template_copy, EDITS["a line of a cell's source"])
+    assert notebook.template_sha256() != before
+
+
+def test_missing_template_named_by_the_environment_is_an_error(tmp_path, monkeypatch):
+    monkeypatch.setenv(notebook.TEMPLATE_ENV, str(tmp_path / "nope.ipynb"))
+    with pytest.raises(FileNotFoundError, match=notebook.TEMPLATE_ENV):
+        notebook.template_path()
+
+
+SOURCE = """\
+township: str = "红旗满族乡"  # 名称 "in quotes"
+year = (
+    2020
+)
+other = "kept"
+root: str = '..' ; publish: bool = False
+x, y = 1, 2
+"""
+
+
+def test_parameter_values_are_replaced_in_place():
+    values = {"township": '"示例镇"', "year": "2021", "root": '"../.."', "publish": "True"}
+    out = notebook.set_parameter_values(SOURCE, values)
+    namespace: dict = {}
+    exec(out, namespace)
+    assert {k: namespace[k] for k in values} == {"township": "示例镇", "year": 2021, "root": "../..", "publish": True}
+    assert namespace["other"] == "kept" and (namespace["x"], namespace["y"]) == (1, 2)
+    assert '# 名称 "in quotes"' in out and "year = (" in out
+
+
+def test_a_parameters_cell_that_does_not_parse_is_left_as_it_is():
+    broken = 'township: str = "红旗满族乡"\nyear = 20 20\n'
+    assert notebook.set_parameter_values(broken, {"township": '"x"'}) == broken
+
+
+@given(st.one_of(st.text(), st.integers(), st.booleans()))  # what a report sets
+def test_literal_reads_back_as_the_value(value):
+    assert ast.literal_eval(notebook.literal(value)) == value
 
 
 # --- stopping on input errors -----------------------------------------------------------------

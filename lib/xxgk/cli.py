@@ -263,6 +263,41 @@ def batch(
     raise typer.Exit(result.exit_code)
 
 
+@app.command("notebook", help=tr(
+    "为在 JupyterLab 中查看一份报告写一个笔记本工作副本：根目录下的 notebooks/work/<年度>-<乡镇>.ipynb，参数已设为该报告。\n\n"
+    "请在副本中查看，不要改 notebooks/annual_report.ipynb。退出状态：0：已写入；1：该报告没有数据文件、名称不安全，"
+    "或副本已存在（什么也没写）；2：用法错误。",
+    "Write a working copy of the report notebook for exploring one report in JupyterLab: "
+    "notebooks/work/<year>-<township>.ipynb under the root, its parameters set for that report.\n\n"
+    "Explore there, not in notebooks/annual_report.ipynb. Exit status: 0 written; 1 no data file for the report, an "
+    "unsafe name, or the copy exists (nothing written); 2 usage error."))
+def notebook_copy(
+    township: str = typer.Option(..., "--township", help=tr("乡镇（乡/镇/街道），与 data/<年度>/<乡镇>.csv 中的一致。",
+                                                            "The township (乡/镇/街道), as in data/<year>/<township>.csv.")),
+    year: int = typer.Option(..., "--year", help=tr("报告年度。", "Reporting year.")),
+    root: Path = ROOT_OPTION,
+    force: bool = typer.Option(False, "--force", help=tr("覆盖已有的工作副本（及其中的改动）。",
+                                                          "Overwrite an existing working copy (and any changes made in it).")),
+    lang: Optional[str] = LANG_OPTION,
+) -> None:
+    """Write a working copy of the report notebook for exploring one report in JupyterLab: notebooks/work/<year>-<township>.ipynb under the root, its parameters set for that report.
+
+    Explore there, not in notebooks/annual_report.ipynb. Exit status: 0 written; 1 no data file for the report, an unsafe name, or the copy exists (nothing written); 2 usage error.
+    """
+    from . import workcopy
+
+    try:
+        lines = workcopy.main(root, township, year, force=force)
+    except workcopy.Refused as e:
+        typer.echo(tr("错误：{e}", "error: {e}", e=e), err=True)
+        raise typer.Exit(1)
+    except OSError as e:  # a read-only folder, a full disk: one line, not a traceback
+        typer.echo(tr("错误：{t} {y}：{e}", "error: {t} {y}: {e}", t=township, y=year, e=e), err=True)
+        raise typer.Exit(1)
+    for line in lines:
+        typer.echo(line)
+
+
 @app.command("demo-data", help=tr(
     "为 N 个示例乡镇 × 年度写入合成的、符合勾稽关系的示例数据和参数。\n\n"
     "名称（示例镇001……）不会被误认为真实机关。没有 --force 时绝不覆盖已有文件。"

@@ -100,7 +100,7 @@ def render(root: Path | str, township: str, year: int, *, publish: bool = False,
     t = time.perf_counter()
     try:
         nb_path.parent.mkdir(parents=True, exist_ok=True)
-        nb = execute.execute(notebook.load_template(), parameters, cwd=nb_path.parent.resolve(),
+        nb = execute.execute(notebook.for_report(parameters), parameters, cwd=nb_path.parent.resolve(),
                              labels=labels, engine=engine)
     except (execute.ExecutionFailed, OSError) as e:
         timings["execute"] = time.perf_counter() - t
