@@ -114,7 +114,7 @@ def batch(root: Path, template: Path | None) -> tuple[int, dict]:
     done = subprocess.run([*XXGK, "batch", "--root", str(root), "--engine", "inprocess"], capture_output=True,
                           text=True, env=env, stdin=subprocess.DEVNULL, timeout=600)
     assert done.returncode == 0, done.stderr
-    count = int(re.search(r"(\d+) rendered$", done.stderr, re.M).group(1))
+    count = int(re.search(r"本次生成 (\d+) 份$", done.stderr, re.M).group(1))
     manifest = json.loads((root / "output" / "manifest.json").read_text(encoding="utf-8"))["reports"]
     return count, {k: e["inputs"]["template"] for k, e in manifest.items()}
 

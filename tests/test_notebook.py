@@ -107,7 +107,7 @@ def template_copy(tmp_path, monkeypatch):
     return path
 
 
-REPORT = {"township": "示例镇", "year": 2021, "root": "../..", "publish": False}
+REPORT = {"township": "示例镇", "year": 2021, "root": "../..", "publish": False, "lang": "zh"}
 
 
 def _as_used(monkeypatch, path: Path | None) -> tuple[str, str]:
@@ -186,11 +186,11 @@ def test_an_edit_to_the_cells_changes_the_hash(template_copy, monkeypatch, edit)
 def test_a_default_that_reports_do_not_override_counts(template_copy, monkeypatch):
     # Only the values papermill injects are placeholders: any other value in the parameters cell
     # reaches the report and must count.
-    add = lambda value: lambda nb: _set(_cell(nb, "parameters"), source=_cell(nb, "parameters").source + f"\nlang = {value}")
-    _edit(template_copy, add('"zh"'))
-    zh = _as_used(monkeypatch, template_copy)[0]
-    _edit(template_copy, lambda nb: _set(_cell(nb, "parameters"), source=_cell(nb, "parameters").source.replace('"zh"', '"en"')))
-    assert _as_used(monkeypatch, template_copy)[0] != zh
+    add = lambda value: lambda nb: _set(_cell(nb, "parameters"), source=_cell(nb, "parameters").source + f"\nunit = {value}")
+    _edit(template_copy, add('"件"'))
+    first = _as_used(monkeypatch, template_copy)[0]
+    _edit(template_copy, lambda nb: _set(_cell(nb, "parameters"), source=_cell(nb, "parameters").source.replace('"件"', '"起"')))
+    assert _as_used(monkeypatch, template_copy)[0] != first
 
 
 def test_hash_follows_the_file_as_it_changes(template_copy, monkeypatch):

@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 from . import atomic, notebook
-from .i18n import T
+from .i18n import T, get_lang
 from .paths import Layout, check_township_name
 
 WORK_DIR = Path("notebooks") / "work"
@@ -63,7 +63,7 @@ def write(root: Path | str, township: str, year: int, *, force: bool = False) ->
     import nbformat
 
     nb = notebook.with_parameters(notebook.load_template(), {
-        "township": township, "year": year, "root": COPY_ROOT, "publish": False})
+        "township": township, "year": year, "root": COPY_ROOT, "publish": False, "lang": get_lang()})
     text = nbformat.writes(nb)
     atomic.write_text(target, text if text.endswith("\n") else text + "\n")
     return target
