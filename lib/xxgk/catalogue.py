@@ -116,6 +116,8 @@ _COMPARE = dict(
     pass_=("{describe}：{left} {sign} {right}", "{describe}: {left} {sign} {right}"),
     fail=("{describe}：{left} {sign} {right}（相差 {difference}）", "{describe}: {left} {sign} {right} (difference {difference})"),
     na=("{describe}：无法判断，未填报：{blank}", "{describe}: not assessable, blank: {blank}"),
+    computed=("{describe}：文件未给出该总计，已由分项计算为 {value}，无须核对",
+              "{describe}: the file leaves the total blank; computed from its parts as {value}, nothing to compare"),
 )
 SUM_OF_PARTS = Text("{cell} = 各分项之和", "{cell} = sum of its parts")
 
@@ -331,17 +333,35 @@ _rule("R11", "plausibility", "note", ("叙述与表格一致", "figures in the n
 def markdown_table(lang: str | None = None) -> str:
     """The README's table of codes: one row per code, in catalogue order."""
     lang = lang or get_lang()
-    head = ("| 代码 code | 类别 category | 严重程度 severity | 名称 | title | 来源 origin |\n"
-            "|---|---|---|---|---|---|\n")
+    head = ("| 代码 code | 类别 category | 严重程度 severity | 名称 | title | 来源 origin | 公式 formula |\n"
+            "|---|---|---|---|---|---|---|\n")
     rows = []
     for c in CODES.values():
         origin = ORIGINS[c.origin]
+        formula = c.formula.render("zh").replace("|", "\\|") if c.formula else ""
         rows.append(f"| `{c.id}` | {CATEGORY_TEXT[c.category].render('zh')} · {CATEGORY_TEXT[c.category].render('en')} "
                     f"| {SEVERITY_TEXT[c.severity].render('zh')} · {c.severity} "
                     f"| {c.title.render('zh')} | {c.title.render('en')} "
-                    f"| {origin.render('zh')} · {origin.render('en')} |")
+                    f"| {origin.render('zh')} · {origin.render('en')} | {formula} |")
     return head + "\n".join(rows) + "\n"
 
 
-if __name__ == "__main__":  # python -m xxgk.catalogue: print the README table
-    print(markdown_table(), end="")
+def _update_readme(path: str) -> None:
+    """Put the table between the README's ``<!-- codes:start -->`` and ``<!-- codes:end -->``."""
+    import re
+    from pathlib import Path
+
+    readme = Path(path)
+    text = readme.read_text(encoding="utf-8")
+    new = re.sub(r"(<!-- codes:start -->\n).*?(<!-- codes:end -->)",
+                 lambda m: m.group(1) + markdown_table() + m.group(2), text, count=1, flags=re.S)
+    readme.write_text(new, encoding="utf-8")
+
+
+if __name__ == "__main__":  # python -m xxgk.catalogue [--readme README.md]: the README's table
+    import sys
+
+    if sys.argv[1:2] == ["--readme"]:
+        _update_readme(sys.argv[2] if len(sys.argv) > 2 else "README.md")
+    else:
+        print(markdown_table(), end="")

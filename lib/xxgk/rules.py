@@ -148,9 +148,16 @@ def _total_rule(r: Rule, ctx: Context, totals: list[Total], *, given_only: bool)
     values = ctx.figures.values if given_only else ctx.completed.values
     for t in totals:
         table, row, column = t.cell
-        yield _result(r, ctx, left=(t.cell,), right=t.parts, values=values, subject=t.cell,
-                      where={"table": table, "row": row, "column": column},
-                      describe=catalogue.SUM_OF_PARTS.format(cell=_label(t.cell)))
+        describe = catalogue.SUM_OF_PARTS.format(cell=_label(t.cell))
+        where = {"table": table, "row": row, "column": column}
+        if given_only and t.cell in ctx.completed.computed:
+            value = ctx.completed.values[t.cell]
+            yield finding(r.id, "computed", status="not_assessable", file=ctx.file, cells=(t.cell,),
+                          line=_line_of(ctx, (t.cell,)), args={"describe": describe, "value": value},
+                          values={"computed": value}, **where)
+            continue
+        yield _result(r, ctx, left=(t.cell,), right=t.parts, values=values, subject=t.cell, where=where,
+                      describe=describe)
 
 
 # --- the rules ------------------------------------------------------------------------------
