@@ -264,7 +264,7 @@ def render_one(root: Path, township: str, year: int, *, publish: bool, strict: b
     findings = result.findings
     if result.status == "ok":
         status = mf.WARNINGS if has_warnings(findings) else mf.OK
-    elif result.status == "refused" and result.refused_for == "input_errors":
+    elif result.status == "refused" and result.refused_for in ("input_errors", "incomplete"):
         status = mf.INPUT_ERRORS
     else:
         status = mf.FAILED
@@ -281,6 +281,10 @@ def render_one(root: Path, township: str, year: int, *, publish: bool, strict: b
         if path is not None and Path(path).exists():
             p = Path(path)
             outputs[name] = {"path": p.relative_to(layout.root / "output").as_posix(), "bytes": p.stat().st_size}
+    stale = [p.relative_to(layout.root / "output").as_posix() for p in result.stale]
+    if stale:
+        error = (error or "") + tr("；旧的输出已改名为过期文件：{files}", "; the old outputs were renamed as stale: {files}",
+                                   files=", ".join(stale))
     return {
         "township": township,
         "year": year,
@@ -290,7 +294,9 @@ def render_one(root: Path, township: str, year: int, *, publish: bool, strict: b
         "counts": tally(findings).as_dict(),
         "failed_checks": _failed_checks(findings, report.version if report else None),
         "figures": _figures(report),
+        "copy": mf.PUBLISHED if publish else mf.REVIEW,
         "outputs": outputs,
+        "stale": stale,
         "start_failed": result.status == "failed" and _never_started(result.notebook_path),
     }
 
@@ -318,6 +324,8 @@ class _Job:
     year: int
     inputs: dict[str, Any]
     fingerprint: str
+    root: str = "."
+    publish: bool = False
     attempt: int = 0
 
 
@@ -470,10 +478,8 @@ def _log_tail(log, limit: int = 2000) -> str:
 
 def _remove_partial_files(layout: Layout, township: str, year: int) -> None:
     """Temporary files a killed worker left beside its targets (atomic.write_bytes names them)."""
-    folder = layout.output_dir(year)
-    for target in (layout.output_html(township, year), layout.output_notebook(township, year),
-                   layout.output_html(township, year).with_suffix(".pdf")):
-        for tmp in folder.glob(f".{glob_escape(target.name)}.*.tmp"):
+    for target in (*layout.outputs(township, year, publish=False), *layout.outputs(township, year, publish=True)):
+        for tmp in target.parent.glob(f".{glob_escape(target.name)}.*.tmp"):
             try:
                 tmp.unlink()
             except OSError:
@@ -562,10 +568,11 @@ def plan(opts: Options, manifest: mf.Manifest) -> tuple[list[_Job], list[Outcome
     for township, year in found:
         inputs = mf.inputs_of(layout, township, year, template_sha256=template, kit=kit, options=options)
         print_ = mf.fingerprint(inputs)
-        if not opts.force and manifest.is_current(township, year, print_, out_dir):
+        kind = mf.PUBLISHED if opts.publish else mf.REVIEW
+        if not opts.force and manifest.is_current(township, year, kind, print_, out_dir):
             skipped.append(Outcome(township, year, "skipped", _kept(manifest.get(township, year))))
         else:
-            todo.append(_Job(township, year, inputs, print_))
+            todo.append(_Job(township, year, inputs, print_, root=str(opts.root), publish=opts.publish))
     return todo, skipped, found
 
 
@@ -752,6 +759,21 @@ def _finish(entry: dict[str, Any], job: _Job, seconds: float, manifest: mf.Manif
     entry.setdefault("failed_checks", [])
     entry.setdefault("figures", {})
     entry.setdefault("outputs", {})
+    entry.setdefault("stale", [])
+    kind = entry.pop("copy", mf.PUBLISHED if job.publish else mf.REVIEW)
+    copies = dict((manifest.get(job.township, job.year) or {}).get("copies") or {})
+    if entry["status"] in mf.SUCCESS:
+        copies[kind] = {"fingerprint": job.fingerprint, "inputs": job.inputs, "outputs": entry["outputs"]}
+    else:
+        copies.pop(kind, None)
+    # The other copy, made earlier: when the inputs it was made from are not today's, nobody should
+    # read it as current any more.
+    layout = Layout(Path(job.root))
+    for other, made in list(copies.items()):
+        if other != kind and (entry["status"] == mf.INPUT_ERRORS or not mf.same_inputs(made.get("inputs"), job.inputs)):
+            entry["stale"] += mf.set_aside(layout.root / "output", made.get("outputs") or {})
+            del copies[other]
+    entry["copies"] = copies
     manifest.put(entry)
     outcome = Outcome(job.township, job.year, entry["status"], _kept(entry), job.attempt, seconds)
     result.outcomes.append(outcome)

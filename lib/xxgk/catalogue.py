@@ -246,6 +246,10 @@ _code("E-PLACEHOLDER", "input", "error", ("未知占位符", "unknown placeholde
                      "placeholder {placeholder} in “{field}” exists only in the {versions} format; this report uses {version}"),
       unknown=("“{field}”中有未知占位符 {placeholder}；可用的有：{known}",
                "unknown placeholder {placeholder} in “{field}”; known: {known}"))
+_code("E-PUBLISH-INCOMPLETE", "input", "error", ("发布稿内容不全", "incomplete for publishing"),
+      missing=("发布稿不能印“未提供”：{missing} 未提供（在参数文件 {file} 中补上；审阅稿照常生成）",
+               "a published copy cannot print “not provided”: {missing} missing (add it to {file}; the review "
+               "copy still renders)"))
 _code("W-PLACEHOLDER-BLANK", "input", "warning", ("占位符对应的数值未填报", "placeholder for a blank figure"),
       blank=("“{field}”中的占位符 {placeholder} 对应的数值未填报，将显示为［数据缺失］",
              "placeholder {placeholder} in “{field}” stands for a blank figure; it prints ［数据缺失］"))

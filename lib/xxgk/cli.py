@@ -166,12 +166,14 @@ def render(
         write_text([Checked(township, year, refused, version)], sys.stderr, color=False)
         typer.echo(f"{township} {year}：{result.error}" if tr("zh", "en") == "zh" else f"{township} {year}: {result.error}",
                    err=True)
+        _say_stale(result)
         raise typer.Exit(1)
     if result.status == "failed":
         typer.echo(tr("错误：{t} {y}：{e}", "error: {t} {y}: {e}", t=township, y=year, e=result.error), err=True)
         if result.notebook_path:
             typer.echo(tr("已执行的笔记本（出错的单元已标出）：{p}", "the executed notebook, failing cell marked: {p}",
                           p=result.notebook_path), err=True)
+        _say_stale(result)
         raise typer.Exit(1)
     for path in result.written:
         typer.echo(tr("已写入 {p}", "wrote {p}", p=path))
@@ -179,6 +181,13 @@ def render(
     if t.failed or t.notes or t.missing:
         where = tr("审阅稿末尾的“数据核验”", "the review copy's 数据核验 panel") if not publish else "xxgk check"
         typer.echo(tr("{t}；详见{w}", "{t}; see {w}", t=tally_text(t), w=where), err=True)
+
+
+def _say_stale(result) -> None:
+    if result.stale:
+        typer.echo(tr("旧的输出与当前数据不符，已改名为过期文件（不要当作当前报告）：{files}",
+                      "the old outputs do not match the current inputs and were renamed as stale (do not read them "
+                      "as the current report): {files}", files=", ".join(str(p) for p in result.stale)), err=True)
 
 
 class BatchEngine(str, Enum):

@@ -63,15 +63,19 @@ FIGURES = (
 
 #: summary.csv columns, in order (the dashboard's rows, for analysts' own tools).
 CSV_COLUMNS = ("township", "year", "format", "status", *(name for name, _, _ in COUNTS), "not_assessable", "passed",
-               *(name for name, _, _ in FIGURES), "html", "notebook", "error")
+               *(name for name, _, _ in FIGURES), "html", "notebook", "published_html", "pdf", "error")
 
 
 def _asset(name: str) -> str:
     return resources.files("xxgk").joinpath("assets", name).read_text(encoding="utf-8")
 
 
-def _link(entry: dict[str, Any], name: str) -> str | None:
-    out = (entry.get("outputs") or {}).get(name)
+def _link(entry: dict[str, Any], name: str, copy: str = mf.REVIEW) -> str | None:
+    """A file of one copy of the report (the review copy by default); a failed run's notebook."""
+    made = (entry.get("copies") or {}).get(copy) or {}
+    out = (made.get("outputs") or {}).get(name)
+    if out is None and copy == mf.REVIEW and name == "ipynb":
+        out = (entry.get("outputs") or {}).get(name)  # the failed notebook, kept for inspection
     return out.get("path") if isinstance(out, dict) else None
 
 
@@ -97,6 +101,8 @@ def row_of(e: dict[str, Any]) -> dict[str, Any]:
         **{name: counts.get(name, 0) for name in ("errors", "failed", "notes", "missing", "not_assessable", "passed")},
         "html": _link(e, "html") or "",
         "notebook": _link(e, "ipynb") or "",
+        "published_html": _link(e, "html", mf.PUBLISHED) or "",
+        "pdf": _link(e, "pdf", mf.PUBLISHED) or "",
         "error": e.get("error") or "",
         # Not a column: what the text filter also matches, so typing R1 finds the reports failing R1.
         "checks": " ".join(f'{c.get("rule", "")} {c.get("title", "")}' for c in e.get("failed_checks") or []),
@@ -137,6 +143,10 @@ def _report_row(row: dict[str, Any]) -> str:
         links.append(f'<a href="{escape(_href(row["html"]))}">HTML</a>')
     if row["notebook"]:
         links.append(f'<a href="{escape(_href(row["notebook"]))}">ipynb</a>')
+    if row["published_html"]:
+        links.append(f'<a href="{escape(_href(row["published_html"]))}" class="published">{escape(tr("发布稿", "published"))}</a>')
+    if row["pdf"]:
+        links.append(f'<a href="{escape(_href(row["pdf"]))}" class="published">PDF</a>')
     cells = [
         f'<td>{escape(row["township"])}</td>',
         f'<td class="num">{escape(row["year"])}</td>',
@@ -161,7 +171,8 @@ def _headings() -> tuple[tuple[str, str, str], ...]:
         (tr("状态", "status"), "num", tr("状态：输入错误、失败、有警告、通过", "status: input errors, failed, warnings, ok")),
         *((heading.render(), "num", title.render()) for _, heading, title in COUNTS),
         *((heading, "num", title) for _, heading, title in FIGURES),
-        (tr("文件", "files"), "none", tr("报告页面及其已执行的笔记本", "the report page and its executed notebook")),
+        (tr("文件", "files"), "none", tr("审阅稿页面、已执行的笔记本，以及发布稿和 PDF（如已生成）",
+                                          "the review page, its executed notebook, and the published copy and PDF when made")),
         (tr("问题", "problem"), "text", tr("报告失败的原因", "why the report failed")),
     )
 

@@ -105,6 +105,19 @@ def _narrative(report: "Report", number: int) -> list[Markup]:
     return out
 
 
+def not_provided(report: "Report") -> list[str]:
+    """What the page would print as 【未提供】: the sections without text, the contact paragraph, the
+    signature (publishing body and date).  A published copy must have none."""
+    missing = []
+    for number, fields in _NARRATIVE.items():
+        texts = [f for f in fields if render_field(report, f)]
+        if not texts or ("contact" in fields and "contact" not in texts):
+            missing.append(spec.SECTIONS[number - 1] if not texts else "联系方式")
+    if report.params is None:
+        missing.append("落款（发布机关和发布日期）")
+    return missing
+
+
 def section(report: "Report", number: int, *, publish: bool = False) -> str:
     """Section ``number`` (1–6) under its official heading."""
     heading = spec.SECTIONS[number - 1]
@@ -118,9 +131,10 @@ def section(report: "Report", number: int, *, publish: bool = False) -> str:
 def signature_block(report: "Report") -> str:
     """The publishing body and the publish date, as signed at the end of the report."""
     if report.params is None:
-        return _wrap("div", _not_provided(report, "发布机关和发布日期"), cls="signature")
-    return _wrap("div", el("p", report.params.body, class_="body"),
-                 el("p", chinese_date(report.params.publish_date), class_="date"), cls="signature")
+        return _wrap("div", el("div", _not_provided(report, "发布机关和发布日期"), class_="sign"), cls="signature")
+    return _wrap("div", el("div", el("p", report.params.body, class_="body"),
+                           el("p", chinese_date(report.params.publish_date), class_="date"), class_="sign"),
+                 cls="signature")
 
 
 def provenance_footer(report: "Report", *, template_sha256: str | None) -> str:

@@ -26,12 +26,15 @@ from .atomic import write_streamed
 from .i18n import tr
 from .paths import Layout
 
-MANIFEST_VERSION = 1
+#: 2: each report's review copy and copy to publish are recorded apart ("copies").
+MANIFEST_VERSION = 2
 FILE_NAME = "manifest.json"
 
 #: Statuses of a report, as the dashboard shows them.
 OK, WARNINGS, FAILED, INPUT_ERRORS = "ok", "warnings", "failed", "input errors"
 STATUSES = (OK, WARNINGS, FAILED, INPUT_ERRORS)
+#: The two copies of a report: the review copy (output/<year>/) and the one to publish (…/published/).
+REVIEW, PUBLISHED = "review", "published"
 #: A report in one of these states has outputs that its inputs make; it can be skipped next time.
 SUCCESS = frozenset({OK, WARNINGS})
 #: Input errors are found before any notebook runs and follow from the inputs alone: unchanged
@@ -98,6 +101,27 @@ def inputs_of(layout: Layout, township: str, year: int, *, template_sha256: str,
     }
 
 
+def same_inputs(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
+    """Made from the same data, params, template and kit (whatever the output options)."""
+    strip = lambda d: {k: v for k, v in (d or {}).items() if k != "options"}  # noqa: E731
+    return a is not None and b is not None and strip(a) == strip(b)
+
+
+def set_aside(output_dir: Path, outputs: dict[str, Any]) -> list[str]:
+    """Move a copy's recorded outputs to their stale names (``红旗满族乡.过期.html``); their new paths."""
+    moved = []
+    for out in outputs.values():
+        try:
+            path = output_dir / out["path"]
+            if path.exists():
+                target = Layout.stale(path)
+                os.replace(path, target)
+                moved.append(target.relative_to(output_dir).as_posix())
+        except (OSError, KeyError, TypeError):
+            continue
+    return moved
+
+
 def fingerprint(inputs: dict[str, Any]) -> str:
     return _sha256(json.dumps(inputs, sort_keys=True, ensure_ascii=False).encode())
 
@@ -158,6 +182,8 @@ class Manifest:
             return cls(path, problem=tr("无法读取 {p}（{e}）；将重新生成每份报告", "{p} could not be read ({e}); every report will be rendered",
                                         p=path, e=e), dirty=True)
         reports = data.get("reports") if isinstance(data, dict) else None
+        if isinstance(data, dict) and data.get("manifest_version") == 1:
+            return cls(path, dirty=True)  # an older kit's: every report is rendered again, silently
         if not isinstance(data, dict) or data.get("manifest_version") != MANIFEST_VERSION \
                 or not isinstance(reports, dict) or not all(isinstance(e, dict) for e in reports.values()):
             return cls(path, problem=tr("{p} 不是本工具写的清单；将重新生成每份报告",
@@ -183,19 +209,22 @@ class Manifest:
             del self.packed[k]
             self.dirty = True
 
-    def is_current(self, township: str, year: int, print_: str, output_dir: Path) -> bool:
-        """True when the report was last rendered (or refused for input errors) from inputs with
-        this fingerprint, and the files it wrote are still there, unchanged in size."""
+    def is_current(self, township: str, year: int, copy: str, print_: str, output_dir: Path) -> bool:
+        """True when this copy of the report was last rendered (or the report refused for input
+        errors) from inputs with this fingerprint, and the files it wrote are still there, unchanged
+        in size."""
         entry = self.get(township, year)
-        if not entry or entry.get("status") not in SETTLED or entry.get("fingerprint") != print_:
+        if not entry or entry.get("status") not in SETTLED:
             return False
         if entry["status"] == INPUT_ERRORS:
-            return True
-        outputs = entry.get("outputs") or {}
-        for name in {"html", "ipynb", *outputs}:  # and the PDF, when one was printed
-            out = outputs.get(name)
-            if not out:
-                return False
+            return entry.get("fingerprint") == print_
+        made = (entry.get("copies") or {}).get(copy) or {}
+        if made.get("fingerprint") != print_:
+            return False
+        outputs = made.get("outputs") or {}
+        if not {"html", "ipynb"} <= set(outputs):
+            return False
+        for out in outputs.values():  # and the PDF, when one was printed
             try:
                 if (output_dir / out["path"]).stat().st_size != out["bytes"]:
                     return False

@@ -9,6 +9,11 @@ from pathlib import Path
 
 from .findings import Finding, finding
 
+#: The folder of the copies to publish, inside ``output/<year>/``.
+PUBLISHED = "published"
+#: Marks an output moved aside because its report could not be rendered from its current inputs.
+STALE = ".过期"
+
 _UNSAFE = re.compile(r'[/\\:*?"<>|]')
 
 
@@ -51,11 +56,31 @@ class Layout:
     def output_dir(self, year: int) -> Path:
         return self.root / "output" / str(year)
 
-    def output_html(self, township: str, year: int) -> Path:
-        return self.output_dir(year) / f"{township}.html"
+    def copy_dir(self, year: int, *, publish: bool = False) -> Path:
+        """Where a copy of the year's reports goes: the review copy in ``output/<year>/``, the copy to
+        publish beside it in ``output/<year>/published/``, so that neither overwrites the other."""
+        return self.output_dir(year) / PUBLISHED if publish else self.output_dir(year)
 
-    def output_notebook(self, township: str, year: int) -> Path:
-        return self.output_dir(year) / f"{township}.ipynb"
+    def output_html(self, township: str, year: int, *, publish: bool = False) -> Path:
+        return self.copy_dir(year, publish=publish) / f"{township}.html"
+
+    def output_notebook(self, township: str, year: int, *, publish: bool = False) -> Path:
+        return self.copy_dir(year, publish=publish) / f"{township}.ipynb"
+
+    def output_pdf(self, township: str, year: int) -> Path:
+        """Only the copy to publish is printed."""
+        return self.copy_dir(year, publish=True) / f"{township}.pdf"
+
+    def outputs(self, township: str, year: int, *, publish: bool) -> tuple[Path, ...]:
+        """Every file a copy of a report may have: what a failed render moves aside, what a killed
+        worker may have left half-written."""
+        files = (self.output_html(township, year, publish=publish), self.output_notebook(township, year, publish=publish))
+        return (*files, self.output_pdf(township, year)) if publish else files
+
+    @staticmethod
+    def stale(path: Path) -> Path:
+        """Where an output its inputs no longer make is moved: ``红旗满族乡.过期.html`` beside it."""
+        return path.with_name(f"{path.stem}{STALE}{path.suffix}")
 
     def display(self, path: Path) -> str:
         """A path as the analyst knows it: relative to the root when inside it."""

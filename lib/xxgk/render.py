@@ -6,21 +6,28 @@ warnings). Each output file is written beside its target and renamed into place.
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from . import atomic, execute, export, html, notebook
-from .findings import Finding, has_errors, has_warnings
+from .findings import Finding, finding, has_errors, has_warnings
 from .i18n import T, get_lang, tr
+from .paths import check_township_name
 from .report import Report, build_report
 
 Status = Literal["ok", "refused", "failed"]
 
-#: The kernel runs in the output folder (output/<year>/), so the executed notebook, opened where
-#: it was written, runs again with the root it records.
-KERNEL_ROOT = "../.."
+
+
+def kernel_root(layout, folder: Path) -> str:
+    """The root as seen from the output folder the kernel runs in (``../..`` from output/<year>/),
+    so the executed notebook, opened where it was written, runs again with the root it records;
+    relative, so that the same inputs give the same bytes wherever the root is."""
+    depth = len(folder.relative_to(layout.root).parts)
+    return "/".join([".."] * depth)
 
 
 @dataclass
@@ -35,12 +42,18 @@ class RenderResult:
     pdf_path: Path | None = None
     #: One line, for ``failed`` (the execution error) and ``refused`` (why), in the analyst's language.
     error: str | None = None
-    #: Why a report was refused: "input_errors" or "warnings" (under ``strict``).
+    #: Why a report was refused: "input_errors", "warnings" (under ``strict``) or "incomplete"
+    #: (a copy to publish that would print 未提供).
     refused_for: str | None = None
     #: Seconds spent in each step (check, execute, export, write), for benchmarks and logs.
     timings: dict[str, float] = field(default_factory=dict)
     #: The checked report the outcome was decided on (the batch reads its key figures).
     report: Report | None = None
+    #: Older outputs of the report that its current inputs did not make again, moved aside
+    #: (``红旗满族乡.过期.html``): where they are now.
+    stale: list[Path] = field(default_factory=list)
+    #: Which copy was asked for: the review copy or the one to publish.
+    publish: bool = False
 
     @property
     def ok(self) -> bool:
@@ -62,40 +75,75 @@ def refusal(findings: list[Finding], *, strict: bool) -> str | None:
 _REFUSED = {
     "input_errors": T("未生成：输入有错误", "not rendered: input errors"),
     "warnings": T("未生成：有警告（--strict）", "not rendered: warnings (strict)"),
+    "incomplete": T("未生成发布稿：内容不全", "no published copy: parts are missing"),
 }
+
+
+def set_aside(report: Report, *, publish: bool | None) -> list[Path]:
+    """Move the outputs of one copy (``publish`` True/False) or of both (None) to their stale names,
+    so that nobody reads figures the current inputs did not make as current; where they went."""
+    layout = report.layout
+    kinds = (False, True) if publish is None else (publish,)
+    moved = []
+    for kind in kinds:
+        for path in layout.outputs(report.township, report.year, publish=kind):
+            if path.exists():
+                target = layout.stale(path)
+                os.replace(path, target)
+                moved.append(target)
+    return moved
+
+
+def _clear_stale(report: Report, *, publish: bool) -> None:
+    """A fresh copy supersedes the stale one set aside earlier."""
+    for path in report.layout.outputs(report.township, report.year, publish=publish):
+        report.layout.stale(path).unlink(missing_ok=True)
 
 
 def render(root: Path | str, township: str, year: int, *, publish: bool = False, strict: bool = False,
            engine: str = "kernel", to: str = "html", lang: str | None = None) -> RenderResult:
-    """Render ``output/<year>/<township>.html`` and the executed ``.ipynb`` under ``root``.
+    """Render one copy of a report: the review copy (``output/<year>/<township>.html`` and the
+    executed ``.ipynb``) or, with ``publish``, the copy to publish beside it in
+    ``output/<year>/published/`` (and its PDF with ``to="pdf"``).  Neither overwrites the other.
 
-    Never raises on bad input or a failing notebook: the result says what happened. On a failed
-    execution the executed notebook (failing cell marked) is written for inspection and an older
-    page of the same report is removed, so the folder never shows a page its inputs no longer make.
+    Never raises on bad input or a failing notebook: the result says what happened.  When the copy
+    cannot be made (input errors, a failed notebook, or a copy to publish that would print 未提供),
+    its older outputs are moved aside as stale (``RenderResult.stale``) — both copies' on input
+    errors, since no copy can be made from those inputs — and a failed notebook is kept for
+    inspection, so the folder never shows a page its inputs no longer make.
     """
     timings: dict[str, float] = {}
     t = time.perf_counter()
     report = build_report(root, township, year)
     findings = list(report.findings)
+    if publish and not has_errors(findings):
+        missing = html.not_provided(report)
+        if missing:
+            findings.append(finding("E-PUBLISH-INCOMPLETE", "missing", file=report.layout.display(
+                report.layout.params_file(township, year)), values={"missing": missing},
+                args={"missing": missing, "file": report.layout.display(report.layout.params_file(township, year))}))
     timings["check"] = time.perf_counter() - t
     why = refusal(findings, strict=strict)
     if why:
+        # An unsafe name must not reach a path, not even to tidy up.
+        safe = check_township_name(township) is None
+        stale = set_aside(report, publish=None if why == "input_errors" else publish) if safe else []
         return RenderResult(township, year, "refused", findings, error=_REFUSED[why].render(), refused_for=why,
-                            timings=timings, report=report)
+                            timings=timings, report=report, stale=stale, publish=publish)
 
     if to == "pdf":  # say so before the notebook runs, not after
-        from .browser import missing
+        from .browser import missing as lacking_browser
 
-        lacking = missing()
+        lacking = lacking_browser()
         if lacking:
-            return RenderResult(township, year, "failed", findings, timings=timings,
+            return RenderResult(township, year, "failed", findings, timings=timings, publish=publish,
                                 error=tr("无法打印 PDF：{why}", "cannot print PDF: {why}", why=lacking), report=report)
 
     layout = report.layout
-    html_path = layout.output_html(township, year)
-    nb_path = layout.output_notebook(township, year)
-    parameters = {"township": township, "year": year, "root": KERNEL_ROOT, "publish": publish,
-                  "lang": lang or get_lang()}
+    html_path = layout.output_html(township, year, publish=publish)
+    nb_path = layout.output_notebook(township, year, publish=publish)
+    parameters = {"township": township, "year": year, "root": kernel_root(layout, nb_path.parent),
+                  "publish": publish, "lang": lang or get_lang()}
     labels = execute.Labels(input_path=f"notebooks/{notebook.TEMPLATE_NAME}", output_path=layout.display(nb_path))
     t = time.perf_counter()
     try:
@@ -105,9 +153,10 @@ def render(root: Path | str, township: str, year: int, *, publish: bool = False,
     except (execute.ExecutionFailed, OSError) as e:
         timings["execute"] = time.perf_counter() - t
         failed = getattr(e, "notebook", None)
+        stale = set_aside(report, publish=publish)
         written = atomic.write_text(nb_path, execute.dumps(failed)) if failed is not None else None
-        html_path.unlink(missing_ok=True)
-        return RenderResult(township, year, "failed", findings, notebook_path=written,
+        stale = [p for p in stale if written is None or p != layout.stale(written)]
+        return RenderResult(township, year, "failed", findings, notebook_path=written, stale=stale, publish=publish,
                             error=tr("笔记本运行失败：{e}", "notebook failed: {e}", e=e), timings=timings, report=report)
     timings["execute"] = time.perf_counter() - t
 
@@ -124,8 +173,11 @@ def render(root: Path | str, township: str, year: int, *, publish: bool = False,
 
         t = time.perf_counter()
         try:
-            pdf_path = pdf.print_pdf(html_path, html_path.with_suffix(".pdf"))
+            pdf_path = pdf.print_pdf(html_path, layout.output_pdf(township, year))
         except pdf.PdfError as e:
-            return RenderResult(township, year, "failed", findings, html_path, nb_path, error=str(e), timings=timings, report=report)
+            return RenderResult(township, year, "failed", findings, html_path, nb_path, error=str(e), timings=timings,
+                                report=report, publish=publish)
         timings["pdf"] = time.perf_counter() - t
-    return RenderResult(township, year, "ok", findings, html_path, nb_path, pdf_path, timings=timings, report=report)
+    _clear_stale(report, publish=publish)
+    return RenderResult(township, year, "ok", findings, html_path, nb_path, pdf_path, timings=timings, report=report,
+                        publish=publish)
