@@ -5,10 +5,13 @@ narrative may quote figures through placeholders (``{{new_applications}}``), whi
 the tables and so cannot contradict them; only figures typed as text are read here.
 
 Reading free text is a heuristic: the patterns below cover the phrasings published reports use
-for the figures a narrative usually states (applications received, carried over from last year
-and into next year, granted, 行政复议 and 行政诉讼 cases), with Arabic digits or Chinese numerals,
-and the common "none" wordings (未收到…申请, 未发生…行政复议和行政诉讼).  A phrase the patterns do
-not recognise is not checked; a figure they do recognise is compared with the table.
+for the figures a narrative usually states (applications received, handled, carried over from
+last year and into next year; each kind of result, 予以公开 and 部分公开 also as one figure;
+行政复议 and 行政诉讼 cases), with Arabic digits, full-width digits or Chinese numerals, and the
+common "none" wordings (未收到…申请, 未发生…行政复议和行政诉讼).  A phrase the patterns do not
+recognise is not checked; a figure they do recognise is compared with the table.  Where a figure
+might be about something else (咨询, 人大建议, 行政许可申请, one item of a result), it is not read:
+a missed check costs less than a false alarm in front of an analyst.
 """
 
 from __future__ import annotations
@@ -16,11 +19,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from typing import Iterator
-
 
 from . import spec
 from .findings import Finding, finding
+from .i18n import Text
 from .load import Key
 from .rules import REGISTRY, Context, _label, rule
 from .values import is_number
@@ -38,20 +42,42 @@ FIELDS = {
 class Quantity:
     name: str
     cells: tuple[Key, ...]  # the table figure is their sum
+    #: The group whose items the cells are (（三）不予公开): a message names it rather than eight cells.
+    group: str | None = None
 
 
-QUANTITIES = {
-    q.name: q
-    for q in (
-        Quantity("received", ((spec.TABLE_3, spec.NEW, spec.TOTAL),)),
-        Quantity("carried_in", ((spec.TABLE_3, spec.CARRIED_IN, spec.TOTAL),)),
-        Quantity("carried_out", ((spec.TABLE_3, spec.CARRIED_OUT, spec.TOTAL),)),
-        Quantity("granted", ((spec.TABLE_3, spec.GRANTED, spec.TOTAL),)),
-        Quantity("reviews", ((spec.TABLE_4, spec.REVIEW, spec.TOTAL),)),
-        # The narrative speaks of 行政诉讼 as one figure; the table splits it in two.
-        Quantity("lawsuits", ((spec.TABLE_4, spec.SUED_DIRECTLY, spec.TOTAL), (spec.TABLE_4, spec.SUED_AFTER_REVIEW, spec.TOTAL))),
-    )
-}
+def _t3_total(*rows: str) -> tuple[Key, ...]:
+    return tuple((spec.TABLE_3, row, spec.TOTAL) for row in rows)
+
+
+@cache
+def quantities(version: str) -> dict[str, Quantity]:
+    """What a narrative figure is compared with, in the format of ``version``.
+
+    （三）–（六） are groups without a cell of their own (spec §5, R5): the narrative's 不予公开 N 件
+    is the sum of their sub-items; （六） has sub-items only in the 2021 format."""
+    other_rows = (spec.OTHER_HANDLING_ITEMS_2021 if version == spec.V2021 else (spec.OTHER_HANDLING,))
+    return {
+        q.name: q
+        for q in (
+            Quantity("received", _t3_total(spec.NEW)),
+            Quantity("carried_in", _t3_total(spec.CARRIED_IN)),
+            Quantity("carried_out", _t3_total(spec.CARRIED_OUT)),
+            Quantity("handled", _t3_total(spec.RESULTS_TOTAL)),
+            Quantity("granted", _t3_total(spec.GRANTED)),
+            Quantity("partial", _t3_total(spec.PARTIAL)),
+            Quantity("disclosed", _t3_total(spec.GRANTED, spec.PARTIAL)),
+            Quantity("withheld", _t3_total(*spec.WITHHELD_ITEMS), spec.WITHHELD),
+            Quantity("unable", _t3_total(*spec.UNABLE_ITEMS), spec.UNABLE),
+            Quantity("not_processed", _t3_total(*spec.NOT_PROCESSED_ITEMS), spec.NOT_PROCESSED),
+            Quantity("other_handling", _t3_total(*other_rows), spec.OTHER_HANDLING if len(other_rows) > 1 else None),
+            Quantity("reviews", ((spec.TABLE_4, spec.REVIEW, spec.TOTAL),)),
+            # The narrative speaks of 行政诉讼 as one figure; the table splits it in two.
+            Quantity("lawsuits", ((spec.TABLE_4, spec.SUED_DIRECTLY, spec.TOTAL),
+                                  (spec.TABLE_4, spec.SUED_AFTER_REVIEW, spec.TOTAL))),
+        )
+    }
+
 
 # --- numbers ------------------------------------------------------------------------------------
 
@@ -86,30 +112,85 @@ def _number(text: str) -> int:
 
 _HOLE = "§"  # stands in for a placeholder, same length, so offsets still point into the text
 _PLACEHOLDER = re.compile(r"\{\{.*?\}\}", re.S)
-_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
-_SEP = "。；;！!？?\n，,"
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
+_SENTENCE_END = "。；;！!？?\n"
+_SEP = _SENTENCE_END + "，,"
 _ANY = rf"[^{_SEP}{_HOLE}]"  # any character within a clause
 _NONUM = rf"[^{_SEP}{_HOLE}\d{_CN_CHARS}]"  # … and not a number
 _NUM = rf"(?P<num>\d+|[{_CN_CHARS}]+)"
-_UNIT = r"\s*(?:件|起|宗|次|个|份|例)"
+# 15个工作日, 3个月, 12人次: a count of something else than applications or cases.
+_UNIT = r"\s*(?:件|起|宗|次|个|份|例)(?!工作日|日|天|月|小时|人|百分点)"
+_APPLICATION = "申请(?!人|书|表)"  # 申请人 is the applicant, 申请书 the form
 # Between a keyword and its number these words mean the number is about something else
 # (a sub-count, a share, or several things at once).
 _NOT_IN_GAP = re.compile(r"和|及|与|或|、|其中|占|比例|%|结果|维持|纠正|尚未|审结|部分|不予|结转|复议|诉讼")
+# Near a keyword, these words mean the figure counts other business than information requests
+# (咨询, 人大建议, 行政许可申请 …), or several kinds of business at once.
+_ELSEWHERE = re.compile(r"咨询|留言|信箱|热线|来电|来信|建议|提案|(?<!复)议案|信访|投诉|举报|许可|审批|主动公开")  # not 复议案件
+# "予以公开和部分公开共10件" names one figure for two results: the second keyword of such a pair is
+# not read on its own.
+_PAIRED = re.compile(r"(?:公开|提供|处理)(?:和|及|与|或|、|以及)$")
+_REASON = re.compile(r"因|由于|属于|涉及")
+_HANDLING_VERB = r"(?:办结|答复|回复|办理|(?<!不予)(?<!其他)处理)"
+# A sentence about applications for information: it names them, or a result only they can have.
+_ABOUT_APPLICATIONS = re.compile("申请|部分公开|不予公开|无法提供|不予处理")
+# Between a result and its number only words that keep the whole result: in "不予处理重复申请2件"
+# the figure is one sub-item of （五）, not the sum the narrative's 不予处理 is compared with.
+_RESULT_GAP = r"(?P<gap>(?:的|了)?(?:政府)?(?:信息)?(?:公开)?(?:申请)?(?:共计?|合计|总计)?(?:为|有)?)"
 
-_PATTERNS: tuple[tuple[str, re.Pattern, bool], ...] = tuple(
-    (name, re.compile(p), gap_checked)
-    for name, p, gap_checked in (
-        ("received", rf"(?:收到|新收|受理|接到|接收到?|收悉)(?P<pre>{_ANY}{{0,40}}?)申请(?P<gap>{_NONUM}{{0,8}}?){_NUM}{_UNIT}", True),
-        ("received", rf"依申请公开(?:政府信息)?(?P<gap>{_NONUM}{{0,4}}?){_NUM}{_UNIT}", True),
-        ("carried_in", rf"(?:上一?年度?结转|结转上一?年度?)(?P<gap>{_NONUM}{{0,20}}?){_NUM}{_UNIT}", False),
-        ("carried_out", rf"(?:结转(?:至|到|入)?下一?年度?|转入下一?年度?)(?P<gap>{_NONUM}{{0,12}}?){_NUM}{_UNIT}", False),
-        ("granted", rf"(?<!不)(?:予以公开|同意公开|全部公开)(?P<gap>{_NONUM}{{0,8}}?){_NUM}{_UNIT}", True),
-        ("reviews", rf"行政复议(?P<gap>{_NONUM}{{0,10}}?){_NUM}{_UNIT}", True),
-        ("lawsuits", rf"行政诉讼(?P<gap>{_NONUM}{{0,10}}?){_NUM}{_UNIT}", True),
-    )
+
+@dataclass(frozen=True)
+class _Reading:
+    """One way of stating figures: the quantities it names (one, or two at once) and its pattern."""
+
+    quantities: tuple[str, ...]
+    pattern: re.Pattern
+    #: Check the words between keyword and number (group ``gap``) against :data:`_NOT_IN_GAP`.
+    gap_checked: bool = True
+    #: 予以公开 also describes proactive disclosure (…信息予以公开123条): read it only in a sentence
+    #: about applications.
+    about_applications: bool = False
+    #: The result has items in table 三 (（三）1–8 …): a reason before the keyword ("因属于国家秘密
+    #: 不予公开1件") names one item, not the sum the figure is compared with.
+    itemised: bool = False
+    #: A phrase naming one figure for two things (予以公开和部分公开共10件, 行政复议、行政诉讼各0件):
+    #: readings of a single thing that start inside it are not claims.
+    exclusive: bool = False
+
+
+def _reading(quantities: str, pattern: str, **kw) -> _Reading:
+    return _Reading(tuple(quantities.split()), re.compile(pattern), **kw)
+
+
+_READINGS: tuple[_Reading, ...] = (
+    # One figure for two things; read first, so that the single readings inside them are left out.
+    _reading("reviews lawsuits", rf"行政(?:复议|诉讼)(?:和|及|与|、)(?:被)?(?:提起)?行政(?:复议|诉讼)(?:案件)?"
+                                 rf"(?P<gap>(?:均|各|都)(?:为|是)?){_NUM}(?:{_UNIT})?(?!\d)", gap_checked=False, exclusive=True),
+    _reading("disclosed", rf"(?:予以公开|同意公开|全部公开)(?:及|和|与|、|以及)部分(?:予以)?公开{_RESULT_GAP}{_NUM}{_UNIT}",
+             gap_checked=False, exclusive=True),
+    _reading("disclosed", rf"(?<!不予)(?<!主动)(?:予以|同意)?公开[（(]含部分公开[）)](?P<gap>(?:共计?|合计)?){_NUM}{_UNIT}",
+             gap_checked=False, exclusive=True),
+    # Applications received, carried over, handled.
+    _reading("received", rf"(?:收到|新收|受理|接到|接收到?|收悉)(?P<pre>{_ANY}{{0,40}}?){_APPLICATION}(?P<gap>{_NONUM}{{0,8}}?){_NUM}{_UNIT}"),
+    _reading("received", rf"(?<!办理)(?<!办结)(?<!答复)(?<!处理)依申请公开(?:政府信息)?(?P<gap>{_NONUM}{{0,4}}?){_NUM}{_UNIT}"),
+    _reading("carried_in", rf"(?:上一?年度?结转|结转上一?年度?)(?P<gap>{_NONUM}{{0,20}}?){_NUM}{_UNIT}", gap_checked=False),
+    _reading("carried_out", rf"(?:结转(?:至|到|入)?下一?年度?|转入下一?年度?)(?P<gap>{_NONUM}{{0,12}}?){_NUM}{_UNIT}", gap_checked=False),
+    _reading("handled", rf"{_HANDLING_VERB}(?P<pre>{_ANY}{{0,40}}?){_APPLICATION}(?P<gap>{_NONUM}{{0,8}}?){_NUM}{_UNIT}"),
+    # "共答复12件", "全年办结12件", "，办结12件": without the word 申请 the verb must open the clause
+    # or follow a word of quantity, and the sentence must be about applications.
+    _reading("handled", rf"(?:(?<=[{_SEP}])|^|全年|本年度?|共计?|累计|合计|全部|依法|按时|均|已)(?:共计?|累计|全部|依法|按时|均|已)?"
+                        rf"{_HANDLING_VERB}(?P<gap>了?(?:共计?|合计)?){_NUM}{_UNIT}", about_applications=True),
+    # 办理结果 (table 三, 三、本年度办理结果).
+    _reading("granted", rf"(?<!不)(?:予以公开|同意公开|全部公开)(?P<gap>{_NONUM}{{0,8}}?){_NUM}{_UNIT}", about_applications=True),
+    _reading("partial", rf"部分(?:予以)?公开{_RESULT_GAP}{_NUM}{_UNIT}", gap_checked=False),
+    _reading("withheld", rf"不予公开{_RESULT_GAP}{_NUM}{_UNIT}", gap_checked=False, itemised=True),
+    _reading("unable", rf"无法提供{_RESULT_GAP}{_NUM}{_UNIT}", gap_checked=False, itemised=True),
+    _reading("not_processed", rf"不予处理{_RESULT_GAP}{_NUM}{_UNIT}", gap_checked=False, itemised=True),
+    _reading("other_handling", rf"其他处理{_RESULT_GAP}{_NUM}{_UNIT}", gap_checked=False, itemised=True),
+    # Cases of table 四.
+    _reading("reviews", rf"行政复议(?P<gap>{_NONUM}{{0,10}}?){_NUM}{_UNIT}"),
+    _reading("lawsuits", rf"行政诉讼(?P<gap>{_NONUM}{{0,10}}?){_NUM}{_UNIT}"),
 )
-# "行政复议、行政诉讼各0件", "行政复议和行政诉讼均为0件": one number for both.
-_BOTH = re.compile(rf"行政(?:复议|诉讼)(?:和|及|与|、)(?:被)?(?:提起)?行政(?:复议|诉讼)(?:案件)?(?:均|各|都)(?:为|是)?{_NUM}{_UNIT}")
 # "未收到政府信息公开申请", "没有接到…申请": none received.
 _NONE_RECEIVED = re.compile(rf"(?:未|没有)(?:收到|接到|接收到?|受理|收悉)(?P<pre>{_ANY}{{0,30}}?)申请")
 # "未发生因政府信息公开申请提起的行政复议和行政诉讼案件", "无行政复议、行政诉讼情况": no cases.
@@ -127,24 +208,16 @@ class Claim:
 
 def find_claims(text: str) -> list[Claim]:
     """Figures the text states by hand, with where they are in it."""
-    text = _PLACEHOLDER.sub(lambda m: _HOLE * len(m.group()), text).translate(_FULLWIDTH_DIGITS)
+    text = _PLACEHOLDER.sub(lambda m: _HOLE * len(m.group()), text).translate(_FULLWIDTH)
     claims: list[Claim] = []
     taken: list[tuple[int, int]] = []
-    for m in _BOTH.finditer(text):
-        n = _number(m.group("num"))
-        claims += [Claim("reviews", n, m.start(), m.end()), Claim("lawsuits", n, m.start(), m.end())]
-        taken.append(m.span())
-    for name, pattern, gap_checked in _PATTERNS:
-        for m in pattern.finditer(text):
-            if any(a <= m.start() < b for a, b in taken):
+    for reading in _READINGS:
+        for m in reading.pattern.finditer(text):
+            if not _reads_as_claim(text, m, reading, taken):
                 continue
-            if gap_checked and _NOT_IN_GAP.search(m.group("gap")):
-                continue
-            if "pre" in pattern.groupindex and re.search("复议|诉讼", m.group("pre")):
-                continue  # 收到行政复议申请 is a case, not an application for information
-            if name == "granted" and "申请" not in _sentence(text, m.start()):
-                continue  # 予以公开 also describes proactive disclosure (…信息予以公开123条)
-            claims.append(Claim(name, _number(m.group("num")), m.start(), m.end()))
+            if reading.exclusive:
+                taken.append(m.span())
+            claims += [Claim(q, _number(m.group("num")), m.start(), m.end()) for q in reading.quantities]
     for m in _NONE_RECEIVED.finditer(text):
         if not re.search("复议|诉讼", m.group("pre")) and not re.match(rf"{_NONUM}{{0,8}}?{_NUM}{_UNIT}", text[m.end():]):
             claims.append(Claim("received", 0, m.start(), m.end()))
@@ -164,13 +237,42 @@ def find_claims(text: str) -> list[Claim]:
     return kept
 
 
+def _reads_as_claim(text: str, m: re.Match, reading: _Reading, taken: list[tuple[int, int]]) -> bool:
+    if any(a <= m.start() < b for a, b in taken):
+        return False
+    if reading.gap_checked and _NOT_IN_GAP.search(m.group("gap")):
+        return False
+    if "pre" in m.re.groupindex and re.search("复议|诉讼", m.group("pre")):
+        return False  # 收到行政复议申请 is a case, not an application for information
+    if _PAIRED.search(text, max(0, m.start() - 6), m.start()):
+        return False
+    if _ELSEWHERE.search(text, _clause_start(text, m.start(), also="、"), m.end()):
+        return False
+    if reading.itemised and _REASON.search(text, _clause_start(text, m.start()), m.start()):
+        return False
+    if reading.about_applications and not _ABOUT_APPLICATIONS.search(_sentence(text, m.start())):
+        return False
+    return True
+
+
+def _clause_start(text: str, at: int, also: str = "") -> int:
+    return max(text.rfind(ch, 0, at) for ch in _SEP + also) + 1
+
+
 def _sentence(text: str, at: int) -> str:
-    start = max(text.rfind(ch, 0, at) for ch in "。；;\n") + 1
-    ends = [i for i in (text.find(ch, at) for ch in "。；;\n") if i >= 0]
+    start = max(text.rfind(ch, 0, at) for ch in _SENTENCE_END) + 1
+    ends = [i for i in (text.find(ch, at) for ch in _SENTENCE_END) if i >= 0]
     return text[start:min(ends, default=len(text))]
 
 
 # --- the rule -----------------------------------------------------------------------------------
+
+
+def _names(q: Quantity) -> Text | str:
+    """How a message names the table figure: its cell, the cells it adds up, or a group's items."""
+    if q.group:
+        return REGISTRY["R11"].code.message("items", group=q.group, last=len(q.cells), column=q.cells[0][2])
+    return " + ".join(_label(k) for k in q.cells)
 
 
 @rule("R11")
@@ -186,13 +288,13 @@ def _r11(ctx: Context) -> Iterator[Finding]:
         pos = ctx.params_fields.get(field)
         first_line, one_to_one = (pos.value_line, pos.literal_block) if pos else (None, False)
         for claim in find_claims(text):
-            q = QUANTITIES[claim.quantity]
+            q = quantities(ctx.figures.version)[claim.quantity]
             phrase = text[claim.start:claim.end]
             line = first_line
             if first_line is not None and one_to_one:
                 line = first_line + text.count("\n", 0, claim.start)
             table, row, column = q.cells[0]
-            names = " + ".join(_label(k) for k in q.cells)
+            names = _names(q)
             base = dict(file=ctx.params_file, line=line, table=table, cells=q.cells,
                         row=row if len(q.cells) == 1 else None, column=column)
             said = {"field": field, "text": phrase, "stated": claim.number}

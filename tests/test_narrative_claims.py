@@ -1,0 +1,179 @@
+"""R11 on what published narratives state: applications handled, each kind of result, shares, and
+"均获维持" said of cases.  Sentences are written the way township and county reports phrase them;
+every expected figure is worked out by hand from the sentence and the table built in the test."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from xxgk import spec
+from xxgk.compute import complete
+from xxgk.i18n import use_lang
+from xxgk.load import Figures
+from xxgk.narrative_check import find_claims
+from xxgk.params import Params
+from xxgk.rules import REGISTRY, Context
+
+T3, T4 = spec.TABLE_3, spec.TABLE_4
+TOT = spec.TOTAL
+D = Decimal
+
+
+def figures(version: str = "2021", overrides: dict | None = None) -> Figures:
+    """Every cell 0, some cells changed (None: blank).  R11 reads the 总计 column only, so the
+    tables below fill just that column."""
+    f = Figures(version)
+    for i, cell in enumerate(spec.get_format(version).cells()):
+        f.values[cell.key] = D(0)
+        f.lines[cell.key] = i + 2
+    for key, value in (overrides or {}).items():
+        assert key in f.values, key
+        f.values[key] = None if value is None else D(value)
+    return f
+
+
+def blank_rows(version: str, table: str, *rows: str) -> dict:
+    """Every column of ``rows`` blank, so that no total of theirs can be computed either."""
+    return {c.key: None for c in spec.get_format(version).table(table).cells if c.row in rows}
+
+
+def r11(text: str, fig: Figures) -> list:
+    params = Params(township="某镇", year=2021 if fig.version == "2021" else 2020, body="某镇人民政府",
+                    publish_date=dt.date(2022, 1, 20), overview=text)
+    return list(REGISTRY["R11"].check(Context(fig, complete(fig), "data/x.csv", params=params)))
+
+
+def claims(text: str) -> list[tuple]:
+    return [(c.quantity, c.number) for c in find_claims(text)]
+
+
+def t3(row: str) -> tuple[str, str, str]:
+    return (T3, row, TOT)
+
+
+# --- reading counts -----------------------------------------------------------------------------
+
+WITHHELD_1, WITHHELD_4 = (t3(r) for r in (spec.WITHHELD_ITEMS[0], spec.WITHHELD_ITEMS[3]))
+UNABLE_1, UNABLE_2 = (t3(r) for r in spec.UNABLE_ITEMS[:2])
+NOT_PROCESSED_1, NOT_PROCESSED_2 = (t3(r) for r in spec.NOT_PROCESSED_ITEMS[:2])
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # The overview of a small township: every result named with its count.
+        ("2021年，我镇共收到政府信息公开申请12件，其中予以公开8件，部分公开2件，不予公开1件，无法提供1件；"
+         "全部办结并按时答复。",
+         [("received", 12), ("granted", 8), ("partial", 2), ("withheld", 1), ("unable", 1)]),
+        # Applications handled (= （七）总计), in the verbs reports use.
+        ("全年共办结政府信息公开申请12件，按时答复率100%。", [("handled", 12)]),
+        ("本年度共答复12件，其中予以公开和部分公开共10件。", [("handled", 12), ("disclosed", 10)]),
+        ("全年收到申请5件，办结5件。", [("received", 5), ("handled", 5)]),
+        ("依法办理政府信息公开申请七件。", [("handled", 7)]),
+        ("收到并办结政府信息公开申请１２件。", [("received", 12), ("handled", 12)]),
+        # 予以公开 and 部分公开 as one figure, in three wordings; then the other results.
+        ("予以公开及部分公开9件。", [("disclosed", 9)]),
+        ("对收到的申请，予以公开和部分公开共9件，不予处理2件，其他处理1件。",
+         [("disclosed", 9), ("not_processed", 2), ("other_handling", 1)]),
+        ("答复申请人时，公开（含部分公开）9件，无法提供两件。", [("disclosed", 9), ("unable", 2)]),
+        ("部分公开的申请2件，不予公开共一件。", [("partial", 2), ("withheld", 1)]),
+    ],
+)
+def test_reads_what_narratives_state(text, expected):
+    assert claims(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Figures about other business than applications for information.
+        ("全年主动公开政府信息256条，收到人大代表建议3件，办理政协委员提案2件，作出行政许可决定15件。", []),
+        ("办理行政许可申请15件。", []),
+        ("现场咨询答复56次，电话咨询答复20次。", []),
+        ("受理群众来信和政府信息公开申请共12件。", []),  # two kinds of business in one figure
+        ("本年度未收取信息处理费，收费金额0元。", []),
+        ("通过网站予以公开信息123件。", []),
+        # Years, dates, items, time limits.
+        ("2021年12月31日前已全部办结，均在15个工作日内答复。", []),
+        ("对照第3项要求，全部公开。", []),
+        ("收到申请人补正材料3份。", []),
+        # One item of a result, not the result: the reason names the item.
+        ("其中因属于国家秘密不予公开1件，因本机关不掌握相关政府信息无法提供2件。", []),
+        ("不予处理重复申请2件。", []),
+        # One figure for several results that are not a table figure together.
+        ("不予公开和无法提供共3件。", []),
+        ("予以公开、部分公开、不予公开各1件。", []),
+    ],
+)
+def test_does_not_read_figures_about_something_else(text, expected):
+    assert claims(text) == expected
+
+
+# --- counts against the tables ---------------------------------------------------------------------
+
+# kind: (sentence, version, table agreeing with it, table contradicting it, rows blanked, figure in the
+# contradicting table, how a message names the table figure).
+COUNT_CASES = {
+    "handled": ("全年共办结政府信息公开申请12件。", "2021",
+                {t3(spec.RESULTS_TOTAL): 12}, {t3(spec.RESULTS_TOTAL): 11}, (spec.RESULTS_TOTAL, *spec.result_rows("2021")),
+                11, f"{spec.RESULTS_TOTAL}·总计"),
+    # 8 + 2 = 10 agrees; 8 + 1 = 9 does not.
+    "disclosed": ("予以公开和部分公开共10件。", "2021",
+                  {t3(spec.GRANTED): 8, t3(spec.PARTIAL): 2}, {t3(spec.GRANTED): 8, t3(spec.PARTIAL): 1},
+                  (spec.PARTIAL,), 9, f"{spec.GRANTED}·总计 + {spec.PARTIAL}·总计"),
+    "partial": ("收到申请3件，部分公开2件。", "2021", {t3(spec.NEW): 3, t3(spec.PARTIAL): 2},
+                {t3(spec.NEW): 3, t3(spec.PARTIAL): 3}, (spec.PARTIAL,), 3, f"{spec.PARTIAL}·总计"),
+    # （三）1–8: 1 + 2 = 3 agrees with 3件; 1 + 1 = 2 does not.
+    "withheld": ("不予公开3件。", "2021", {WITHHELD_1: 1, WITHHELD_4: 2}, {WITHHELD_1: 1, WITHHELD_4: 1},
+                 (spec.WITHHELD_ITEMS[3],), 2, f"{spec.WITHHELD} 1–8 各项·总计之和"),
+    "unable": ("无法提供二件。", "2021", {UNABLE_1: 1, UNABLE_2: 1}, {UNABLE_1: 2, UNABLE_2: 1},
+               (spec.UNABLE_ITEMS[0],), 3, f"{spec.UNABLE} 1–3 各项·总计之和"),
+    "not_processed": ("不予处理3件。", "2021", {NOT_PROCESSED_1: 2, NOT_PROCESSED_2: 1}, {NOT_PROCESSED_1: 2},
+                      (spec.NOT_PROCESSED_ITEMS[1],), 2, f"{spec.NOT_PROCESSED} 1–5 各项·总计之和"),
+    # 2021: （六） is the sum of its three items, 1 + 1 = 2.
+    "other_handling": ("其他处理2件。", "2021", {t3(spec.OTHER_HANDLING_ITEMS_2021[0]): 1, t3(spec.OTHER_HANDLING_ITEMS_2021[2]): 1},
+                       {t3(spec.OTHER_HANDLING_ITEMS_2021[2]): 1}, (spec.OTHER_HANDLING_ITEMS_2021[0],), 1,
+                       f"{spec.OTHER_HANDLING} 1–3 各项·总计之和"),
+    # 2019: （六） is a single row.
+    "other_handling_2019": ("其他处理2件。", "2019", {t3(spec.OTHER_HANDLING): 2}, {t3(spec.OTHER_HANDLING): 4},
+                            (spec.OTHER_HANDLING,), 4, f"{spec.OTHER_HANDLING}·总计"),
+}
+
+
+@pytest.mark.parametrize("kind", COUNT_CASES)
+def test_count_passes_when_the_table_agrees(kind):
+    text, version, agree, _, _, _, names = COUNT_CASES[kind]
+    res = [f for f in r11(text, figures(version, agree)) if f.status != "pass" or names in f.message]
+    assert [f.status for f in res] == ["pass"], [f.text() for f in res]
+    assert "一致" in res[0].text("zh")
+
+
+@pytest.mark.parametrize("kind", COUNT_CASES)
+def test_count_fails_naming_both_figures(kind):
+    text, version, _, disagree, _, figure, names = COUNT_CASES[kind]
+    (bad,) = [f for f in r11(text, figures(version, disagree)) if f.status == "fail"]
+    stated = bad.values["stated"]
+    assert bad.values["table_figure"] == figure and stated != figure
+    assert bad.text("zh").endswith(f"（{stated}），但表三 {names} 为 {figure}：请更正文字或表格")
+    with use_lang("en"):
+        english = bad.text()
+    assert f"({stated}), but 表三 " in english and f" is {figure}: correct the text or the table" in english
+
+
+@pytest.mark.parametrize("kind", COUNT_CASES)
+def test_count_not_assessable_when_a_cell_is_blank(kind):
+    text, version, agree, _, blank, _, names = COUNT_CASES[kind]
+    fig = figures(version, {**agree, **blank_rows(version, T3, *blank)})
+    (na,) = [f for f in r11(text, fig) if f.status == "not_assessable"]
+    assert [tuple(k) for k in na.values["blank"]] == [t3(r) for r in blank if t3(r) in na.cells]
+    assert "无法判断" in na.text("zh")
+
+
+def test_stated_figures_read_with_chinese_numerals_and_full_width_digits():
+    # 二 and １２ are the numbers the table has: both pass.
+    fig = figures("2021", {t3(spec.RESULTS_TOTAL): 12, UNABLE_1: 2})
+    res = r11("全年办结１２件，无法提供二件，均已按时答复申请人。", fig)
+    assert [(f.status, f.values["stated"]) for f in res] == [("pass", 12), ("pass", 2)]
