@@ -64,10 +64,10 @@ NOT_PROCESSED_1, NOT_PROCESSED_2 = (t3(r) for r in spec.NOT_PROCESSED_ITEMS[:2])
 @pytest.mark.parametrize(
     "text, expected",
     [
-        # The overview of a small township: every result named with its count.
-        ("2021年，我镇共收到政府信息公开申请12件，其中予以公开8件，部分公开2件，不予公开1件，无法提供1件；"
+        # The overview of a small township: every result named with its count, one with its share.
+        ("2021年，我镇共收到政府信息公开申请12件，其中予以公开8件，占66.7%，部分公开2件，不予公开1件，无法提供1件；"
          "全部办结并按时答复。",
-         [("received", 12), ("granted", 8), ("partial", 2), ("withheld", 1), ("unable", 1)]),
+         [("received", 12), ("share", D("66.7")), ("granted", 8), ("partial", 2), ("withheld", 1), ("unable", 1)]),
         # Applications handled (= （七）总计), in the verbs reports use.
         ("全年共办结政府信息公开申请12件，按时答复率100%。", [("handled", 12)]),
         ("本年度共答复12件，其中予以公开和部分公开共10件。", [("handled", 12), ("disclosed", 10)]),
@@ -177,3 +177,134 @@ def test_stated_figures_read_with_chinese_numerals_and_full_width_digits():
     fig = figures("2021", {t3(spec.RESULTS_TOTAL): 12, UNABLE_1: 2})
     res = r11("全年办结１２件，无法提供二件，均已按时答复申请人。", fig)
     assert [(f.status, f.values["stated"]) for f in res] == [("pass", 12), ("pass", 2)]
+
+
+# --- shares -----------------------------------------------------------------------------------------
+
+
+def shares(text: str) -> list[tuple]:
+    return [(c.of, c.number, text[c.start:c.end]) for c in find_claims(text) if c.quantity == "share"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("办结申请12件，其中予以公开8件，占66.7%。", [("granted", D("66.7"), "予以公开8件，占66.7%")]),
+        ("予以公开19件，占办理总数的33.9%；部分公开2件（占比3.6%）。",
+         [("granted", D("33.9"), "予以公开19件，占办理总数的33.9%"), ("partial", D("3.6"), "部分公开2件（占比3.6%）")]),
+        ("予以公开和部分公开共10件，占全部办结申请的83.3%。", [("disclosed", D("83.3"), "予以公开和部分公开共10件，占全部办结申请的83.3%")]),
+        ("不予公开3件，占比为25%，无法提供0件，占0%。",
+         [("withheld", D("25"), "不予公开3件，占比为25%"), ("unable", D("0"), "无法提供0件，占0%")]),
+        ("办结申请12件，予以公开８件，占６６．７％。", [("granted", D("66.7"), "予以公开８件，占６６．７％")]),
+        # The count is a placeholder, the share typed by hand: the share is still checked.
+        ("予以公开{{granted}}件，占办理总数的66.7%。", [("granted", D("66.7"), "予以公开{{granted}}件，占办理总数的66.7%")]),
+    ],
+)
+def test_reads_a_share_of_the_result_it_follows(text, expected):
+    assert shares(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "收到申请12件，占全年受理事项的50%。",  # a share of applications received: not a result
+        "予以公开8件，占收到申请总数的66.7%。",  # of 一、本年新收, not of （七）总计
+        "予以公开8件，占申请总数的66.7%。",  # may be either
+        "予以公开8件，部分公开2件，分别占66.7%和16.7%。",  # two shares, one phrase
+        "收到并办结申请12件，占100%。",  # after two figures at once
+        "予以公开8件，因属于国家秘密不予公开1件，占8.3%。",  # after a count that is not read
+        "全年主动公开政府信息256条，占全部信息的80%。",
+        "全年办结申请12件，按时办结率100%。",
+        "予以公开8件，占{{granted_share}}。",  # the share is a placeholder: filled from the table
+    ],
+)
+def test_does_not_read_a_share_it_cannot_pin_to_one_result(text):
+    assert shares(text) == []
+
+
+SHARE_TEXT = "全年办结申请{n}件，其中予以公开8件，占{share}。"
+
+
+@pytest.mark.parametrize(
+    "handled, written",
+    [
+        (12, "66.7%"),  # 8/12 = 66.67%
+        (12, "67%"),  # written as an integer: 66.67 rounds to 67
+        (13, "61.5%"),  # 8/13 = 61.54%
+        (16, "50.0%"),  # 8/16 = 50%, written with one decimal
+    ],
+)
+def test_share_passes_when_it_is_the_tables_share_as_written(handled, written):
+    fig = figures("2021", {t3(spec.GRANTED): 8, t3(spec.RESULTS_TOTAL): handled})
+    res = r11(SHARE_TEXT.format(n=handled, share=written), fig)
+    assert [f.status for f in res] == ["pass", "pass", "pass"]  # handled, share, granted
+    share = res[1]
+    assert f"为 8，占 {spec.RESULTS_TOTAL}·总计 {handled} 的 {written}，一致" in share.text("zh")
+
+
+@pytest.mark.parametrize(
+    "handled, written, table_share",
+    [
+        (12, "61.5%", "66.7%"),  # the share of 8 in 13 written for 8 in 12
+        (12, "66%", "67%"),  # 66.67 is not 66 even written as an integer
+        (12, "66.6%", "66.7%"),  # cut off rather than rounded: 66.67 is more than half a unit from 66.6
+        (16, "50.1%", "50.0%"),
+    ],
+)
+def test_share_fails_naming_both_shares(handled, written, table_share):
+    fig = figures("2021", {t3(spec.GRANTED): 8, t3(spec.RESULTS_TOTAL): handled})
+    (bad,) = [f for f in r11(SHARE_TEXT.format(n=handled, share=written), fig) if f.status == "fail"]
+    assert bad.text("zh") == (f"一、总体情况写道“予以公开8件，占{written}”（{written}），但表三 {spec.GRANTED}·总计 为 8，"
+                              f"占 {spec.RESULTS_TOTAL}·总计 {handled} 的 {table_share}：请更正文字或表格")
+    with use_lang("en"):
+        assert bad.text() == (f"一、总体情况 says “予以公开8件，占{written}” ({written}), but 表三 {spec.GRANTED}·总计 is 8, "
+                              f"{table_share} of {spec.RESULTS_TOTAL}·总计 {handled}: correct the text or the table")
+    assert bad.cells == (t3(spec.GRANTED), t3(spec.RESULTS_TOTAL))
+
+
+@pytest.mark.parametrize(
+    "written, passes",
+    [
+        # 1/8 = 12.5%: written as an integer, half a unit either way is the share as written.
+        ("12.5%", True), ("13%", True), ("12%", True), ("12.6%", False), ("14%", False),
+        # 1/3 = 33.33…%
+        ("33.3%", True), ("33%", True), ("33.4%", False), ("33.33%", True), ("33.34%", False),
+    ],
+)
+def test_share_tolerance_is_half_a_unit_of_the_last_written_digit(written, passes):
+    handled = 8 if written.startswith(("12", "13", "14")) else 3
+    fig = figures("2021", {t3(spec.PARTIAL): 1, t3(spec.RESULTS_TOTAL): handled})
+    res = r11(f"办结申请{handled}件，部分公开1件，占{written}。", fig)
+    (share,) = [f for f in res if len(f.cells) == 2]
+    assert share.status == ("pass" if passes else "fail")
+
+
+def test_share_of_a_group_of_results_sums_its_items():
+    # （三）不予公开 4 + 1 = 5 of 20 handled = 25%; （一）+（二） 12 + 2 = 14 of 20 = 70%.
+    fig = figures("2021", {WITHHELD_1: 4, WITHHELD_4: 1, t3(spec.GRANTED): 12, t3(spec.PARTIAL): 2,
+                           t3(spec.RESULTS_TOTAL): 20})
+    res = r11("全年办结申请20件，予以公开和部分公开共14件，占70%，不予公开5件，占比25.0%。", fig)
+    assert [f.status for f in res] == ["pass"] * 5
+    assert f"{spec.WITHHELD} 1–8 各项·总计之和 为 5，占 {spec.RESULTS_TOTAL}·总计 20 的 25.0%，一致" in res[3].text("zh")
+
+
+def test_share_placeholder_count_with_a_typed_share():
+    # 予以公开 comes from the table (8); only the typed share is compared: 8/12 is 66.7%, not 60%.
+    fig = figures("2021", {t3(spec.GRANTED): 8, t3(spec.RESULTS_TOTAL): 12})
+    (bad,) = r11("予以公开{{granted}}件，占办理总数的60.0%。", fig)
+    assert bad.status == "fail" and bad.values["stated"] == D("60.0") and bad.values["table_share"] == D("66.7")
+
+
+def test_share_not_assessable_when_a_cell_is_blank_or_nothing_was_handled():
+    text = "全年办结申请12件，其中予以公开8件，占66.7%。"
+    # （七）总计 blank, and one of its parts, so that it cannot be computed either.
+    blank = figures("2021", {t3(spec.GRANTED): 8, **blank_rows("2021", T3, spec.RESULTS_TOTAL, spec.WITHHELD_ITEMS[0])})
+    share = r11(text, blank)[1]
+    assert share.status == "not_assessable" and share.values["blank"] == [list(t3(spec.RESULTS_TOTAL))]
+    assert share.text("zh").endswith(f"无法判断，表三中未填报：{spec.RESULTS_TOTAL}·总计")
+    # No application handled: a share of nothing cannot be compared (the counts themselves are).
+    none = r11("全年办结申请0件，予以公开0件，占0%。", figures("2021"))
+    assert [f.status for f in none] == ["pass", "not_assessable", "pass"]
+    assert none[1].text("zh").endswith(f"无法判断，表三 {spec.RESULTS_TOTAL}·总计 为 0，没有可比的占比")
+    with use_lang("en"):
+        assert none[1].text().endswith(f"not assessable, 表三 {spec.RESULTS_TOTAL}·总计 is 0, so there is no share to compare")

@@ -7,7 +7,7 @@ the tables and so cannot contradict them; only figures typed as text are read he
 Reading free text is a heuristic: the patterns below cover the phrasings published reports use
 for the figures a narrative usually states (applications received, handled, carried over from
 last year and into next year; each kind of result, 予以公开 and 部分公开 also as one figure;
-行政复议 and 行政诉讼 cases), with Arabic digits, full-width digits or Chinese numerals, and the
+行政复议 and 行政诉讼 cases; a result's share of the applications handled, 占66.7%), with Arabic digits, full-width digits or Chinese numerals, and the
 common "none" wordings (未收到…申请, 未发生…行政复议和行政诉讼).  A phrase the patterns do not
 recognise is not checked; a figure they do recognise is compared with the table.  Where a figure
 might be about something else (咨询, 人大建议, 行政许可申请, one item of a result), it is not read:
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from typing import Iterator
 
@@ -26,8 +26,8 @@ from . import spec
 from .findings import Finding, finding
 from .i18n import Text
 from .load import Key
-from .rules import REGISTRY, Context, _label, rule
-from .values import is_number
+from .rules import REGISTRY, Context, _blank, _label, rule
+from .values import Value
 
 #: Narrative fields of the params file, and the section each is printed in.
 FIELDS = {
@@ -117,7 +117,9 @@ _SENTENCE_END = "。；;！!？?\n"
 _SEP = _SENTENCE_END + "，,"
 _ANY = rf"[^{_SEP}{_HOLE}]"  # any character within a clause
 _NONUM = rf"[^{_SEP}{_HOLE}\d{_CN_CHARS}]"  # … and not a number
-_NUM = rf"(?P<num>\d+|[{_CN_CHARS}]+)"
+# A placeholder where the number stands (予以公开{{granted}}件) is read too, as an anchor for a share
+# written by hand after it; it is not a claim, the figure being the table's own.
+_NUM = rf"(?P<num>\d+|[{_CN_CHARS}]+|{_HOLE}+)"
 # 15个工作日, 3个月, 12人次: a count of something else than applications or cases.
 _UNIT = r"\s*(?:件|起|宗|次|个|份|例)(?!工作日|日|天|月|小时|人|百分点)"
 _APPLICATION = "申请(?!人|书|表)"  # 申请人 is the applicant, 申请书 the form
@@ -132,8 +134,9 @@ _ELSEWHERE = re.compile(r"咨询|留言|信箱|热线|来电|来信|建议|提�
 _PAIRED = re.compile(r"(?:公开|提供|处理)(?:和|及|与|或|、|以及)$")
 _REASON = re.compile(r"因|由于|属于|涉及")
 _HANDLING_VERB = r"(?:办结|答复|回复|办理|(?<!不予)(?<!其他)处理)"
-# A sentence about applications for information: it names them, or a result only they can have.
-_ABOUT_APPLICATIONS = re.compile("申请|部分公开|不予公开|无法提供|不予处理")
+# A sentence about applications for information: it names them, their handling (占办理总数的…), or a
+# result only they can have.
+_ABOUT_APPLICATIONS = re.compile("申请|办理|办结|答复|部分公开|不予公开|无法提供|不予处理")
 # Between a result and its number only words that keep the whole result: in "不予处理重复申请2件"
 # the figure is one sub-item of （五）, not the sum the narrative's 不予处理 is compared with.
 _RESULT_GAP = r"(?P<gap>(?:的|了)?(?:政府)?(?:信息)?(?:公开)?(?:申请)?(?:共计?|合计|总计)?(?:为|有)?)"
@@ -197,13 +200,26 @@ _NONE_RECEIVED = re.compile(rf"(?:未|没有)(?:收到|接到|接收到?|受理|
 _NONE_CASES = re.compile(rf"(?:(?:未|没有)(?:发生|出现|收到|接到|涉及|有|因|被)|无(?!论|法|正当))(?P<clause>{_ANY}{{0,40}})")
 _CASE_WORDS = {"行政复议": "reviews", "行政诉讼": "lawsuits"}
 
+# "占66.7%", "（占比66.7%）", "占办理总数的66.7%": a share of the applications handled (（七）总计).
+# A share of something else (占收到申请的…, 占申请总数的… which may mean 一、本年新收) is not read.
+_SHARE = re.compile(r"占(?:比|(?:全部|全年|本年度?)?(?:(?:已|共)?(?:办理|办结|答复|处理)的?(?:申请)?)?"
+                    r"(?:总数|总量|总件数|件数)?的?)(?:比例|比重)?(?:为|是|达到?)?\s*(?P<pct>\d+(?:\.\d+)?)\s*%")
+# A share belongs to the count just before it: "予以公开8件，占66.7%", "部分公开2件（占16.7%）".
+_SHARE_FOLLOWS = re.compile(r"\s*[，,]?\s*[（(]?\s*")
+#: Results whose share of （七）总计 a narrative states.
+SHARE_OF = ("granted", "partial", "disclosed", "withheld", "unable", "not_processed", "other_handling")
+
 
 @dataclass(frozen=True)
 class Claim:
     quantity: str
-    number: int
+    #: The figure stated; a percentage for a share; None where a placeholder stands for it (an
+    #: anchor for a share, not a claim).
+    number: int | Decimal | None
     start: int
     end: int
+    #: For a share: the quantity it is a share of.
+    of: str | None = None
 
 
 def find_claims(text: str) -> list[Claim]:
@@ -217,7 +233,9 @@ def find_claims(text: str) -> list[Claim]:
                 continue
             if reading.exclusive:
                 taken.append(m.span())
-            claims += [Claim(q, _number(m.group("num")), m.start(), m.end()) for q in reading.quantities]
+            num = m.group("num")
+            number = None if num.startswith(_HOLE) else _number(num)
+            claims += [Claim(q, number, m.start(), m.end()) for q in reading.quantities]
     for m in _NONE_RECEIVED.finditer(text):
         if not re.search("复议|诉讼", m.group("pre")) and not re.match(rf"{_NONUM}{{0,8}}?{_NUM}{_UNIT}", text[m.end():]):
             claims.append(Claim("received", 0, m.start(), m.end()))
@@ -229,12 +247,34 @@ def find_claims(text: str) -> list[Claim]:
             at = clause.find(word)
             if at >= 0:
                 claims.append(Claim(name, 0, m.start(), m.start("clause") + at + len(word)))
+    claims += _shares(text, claims)
     kept: list[Claim] = []
-    for c in sorted(claims, key=lambda c: (c.start, -c.end, c.quantity)):
+    for c in sorted(claims, key=lambda c: (c.start, -c.end, c.quantity, c.of or "")):
+        if c.number is None:
+            continue
         # Two patterns reading the same words (受理依申请公开3件) make one claim.
-        if not any(k.quantity == c.quantity and k.start < c.end and c.start < k.end for k in kept):
+        if not any((k.quantity, k.of) == (c.quantity, c.of) and k.start < c.end and c.start < k.end for k in kept):
             kept.append(c)
     return kept
+
+
+def _shares(text: str, counts: list[Claim]) -> list[Claim]:
+    shares = []
+    for m in _SHARE.finditer(text):
+        before = [c for c in counts if c.end <= m.start()]
+        if not before:
+            continue
+        end = max(c.end for c in before)
+        last = {c.quantity: c for c in before if c.end == end}
+        # Not after a count of one result (收到并办结申请12件 names two figures), or not right after
+        # it: a share we cannot pin to one figure is not read.
+        if len(last) != 1 or not _SHARE_FOLLOWS.fullmatch(text, end, m.start()):
+            continue
+        (count,) = last.values()
+        if count.quantity in SHARE_OF:
+            closing = m.end() + (text[m.end():m.end() + 1] in "）)")  # the phrase shown keeps its brackets
+            shares.append(Claim("share", Decimal(m.group("pct")), count.start, closing, of=count.quantity))
+    return shares
 
 
 def _reads_as_claim(text: str, m: re.Match, reading: _Reading, taken: list[tuple[int, int]]) -> bool:
@@ -275,12 +315,35 @@ def _names(q: Quantity) -> Text | str:
     return " + ".join(_label(k) for k in q.cells)
 
 
+@dataclass(frozen=True)
+class _Said:
+    """Where a claim was said; every R11 finding about it carries this."""
+
+    field: str
+    section: str
+    text: str
+    file: str | None
+    line: int | None
+
+    def finding(self, variant: str, status: str, cells: tuple[Key, ...], *, values: dict, args: dict) -> Finding:
+        table, row, column = cells[0]
+        return finding("R11", variant, status=status, file=self.file, line=self.line, table=table, cells=cells,  # type: ignore[arg-type]
+                       row=row if len(cells) == 1 else None,
+                       column=column if all(k[2] == column for k in cells) else None,
+                       values={"field": self.field, "text": self.text, **values},
+                       args={"section": self.section, "text": self.text, "table": table, **args})
+
+    def not_assessable(self, cells: tuple[Key, ...], blank: list[Key], **values) -> Finding:
+        return self.finding("na", "not_assessable", cells, values={**values, "blank": [list(k) for k in blank]},
+                            args={"blank": [_label(k) for k in blank]})
+
+
 @rule("R11")
 def _r11(ctx: Context) -> Iterator[Finding]:
     if ctx.params is None:
         return
-    r = REGISTRY["R11"]
     values = ctx.completed.values
+    qs = quantities(ctx.figures.version)
     for field, section in FIELDS.items():
         text = getattr(ctx.params, field, None)
         if not text:
@@ -288,23 +351,43 @@ def _r11(ctx: Context) -> Iterator[Finding]:
         pos = ctx.params_fields.get(field)
         first_line, one_to_one = (pos.value_line, pos.literal_block) if pos else (None, False)
         for claim in find_claims(text):
-            q = quantities(ctx.figures.version)[claim.quantity]
-            phrase = text[claim.start:claim.end]
             line = first_line
             if first_line is not None and one_to_one:
                 line = first_line + text.count("\n", 0, claim.start)
-            table, row, column = q.cells[0]
-            names = _names(q)
-            base = dict(file=ctx.params_file, line=line, table=table, cells=q.cells,
-                        row=row if len(q.cells) == 1 else None, column=column)
-            said = {"field": field, "text": phrase, "stated": claim.number}
-            args = {"section": section, "text": phrase, "table": table, "names": names, "stated": claim.number}
-            blank = [k for k in q.cells if not is_number(values.get(k))]
-            if blank:
-                yield finding(r.id, "na", status="not_assessable", values={**said, "blank": [list(k) for k in blank]},
-                              args={**args, "blank": [_label(k) for k in blank]}, **base)
-                continue
-            figure = sum((values[k] for k in q.cells), Decimal(0))
-            variant, status = ("pass", "pass") if figure == claim.number else ("fail", "fail")
-            yield finding(r.id, variant, status=status, values={**said, "table_figure": figure},
-                          args={**args, "figure": figure}, **base)
+            said = _Said(field, section, text[claim.start:claim.end], ctx.params_file, line)
+            if claim.quantity == "share":
+                yield _share(values, qs[claim.of], qs["handled"], claim, said)  # type: ignore[index]
+            else:
+                yield _count(values, qs[claim.quantity], claim, said)
+
+
+def _count(values: dict[Key, Value], q: Quantity, claim: Claim, said: _Said) -> Finding:
+    blank = _blank(values, q.cells)
+    if blank:
+        return said.not_assessable(q.cells, blank, stated=claim.number)
+    figure = sum((values[k] for k in q.cells), Decimal(0))
+    variant = "pass" if figure == claim.number else "fail"
+    return said.finding(variant, variant, q.cells, values={"stated": claim.number, "table_figure": figure},
+                        args={"names": _names(q), "stated": claim.number, "figure": figure})
+
+
+def _share(values: dict[Key, Value], q: Quantity, handled: Quantity, claim: Claim, said: _Said) -> Finding:
+    """A stated percentage against the table's share of （七）总计, to the precision it is written with:
+    "66.7%" is right for any share that rounds to it, 66.65% to 66.75%, "67%" for 66.5% to 67.5%."""
+    cells = (*q.cells, *handled.cells)
+    blank = _blank(values, cells)
+    if blank:
+        return said.not_assessable(cells, blank, stated=claim.number)
+    stated = Decimal(claim.number)  # type: ignore[arg-type]
+    part = sum((values[k] for k in q.cells), Decimal(0))
+    total = sum((values[k] for k in handled.cells), Decimal(0))
+    about = {"stated": stated, "table_figure": part, "results_total": total}
+    args = {"names": _names(q), "figure": part, "total_name": _names(handled), "total": total, "stated": f"{stated}%"}
+    if total == 0:
+        return said.finding("share_none", "not_assessable", cells, values=about, args=args)
+    unit = Decimal(1).scaleb(stated.as_tuple().exponent)  # type: ignore[arg-type]
+    exact = part * 100 / total
+    share = exact.quantize(unit, ROUND_HALF_UP)
+    variant = "share_pass" if abs(exact - stated) <= unit / 2 else "share_fail"
+    return said.finding(variant, variant.removeprefix("share_"), cells, values={**about, "table_share": share},
+                        args={**args, "share": f"{share}%"})
