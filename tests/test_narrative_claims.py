@@ -308,3 +308,131 @@ def test_share_not_assessable_when_a_cell_is_blank_or_nothing_was_handled():
     assert none[1].text("zh").endswith(f"无法判断，表三 {spec.RESULTS_TOTAL}·总计 为 0，没有可比的占比")
     with use_lang("en"):
         assert none[1].text().endswith(f"not assessable, 表三 {spec.RESULTS_TOTAL}·总计 is 0, so there is no share to compare")
+
+
+# --- 行政复议 and 行政诉讼: counts, and "均获维持" -----------------------------------------------------
+
+REVIEW, DIRECT, AFTER = spec.REVIEW, spec.SUED_DIRECTLY, spec.SUED_AFTER_REVIEW
+UPHELD, CORRECTED, OTHER, PENDING = spec.UPHELD, spec.CORRECTED, spec.OTHER_RESULT, spec.PENDING
+
+
+def t4(row: str, column: str) -> tuple[str, str, str]:
+    return (T4, row, column)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("因政府信息公开工作被申请行政复议2起，被提起行政诉讼1起。", [("reviews", 2), ("lawsuits", 1)]),
+        ("本年度发生行政复议案件1件，提起行政诉讼1件。", [("reviews", 1), ("lawsuits", 1)]),
+        ("行政复议和行政诉讼各1件。", [("lawsuits", 1), ("reviews", 1)]),
+        ("因政府信息公开工作被申请行政复议、提起行政诉讼的情况均为零。", [("lawsuits", 0), ("reviews", 0)]),
+        ("全年未发生因政府信息公开引起的行政复议和行政诉讼。", [("lawsuits", 0), ("reviews", 0)]),
+        ("本单位未被申请行政复议，被提起行政诉讼一件。", [("reviews", 0), ("lawsuits", 1)]),
+        ("行政诉讼案件二宗，行政复议案件三宗。", [("lawsuits", 2), ("reviews", 3)]),
+    ],
+)
+def test_reads_case_counts(text, expected):
+    assert claims(text) == expected
+
+
+def upheld(text: str) -> list[tuple]:
+    return [(c.of, text[c.start:c.end]) for c in find_claims(text) if c.quantity == "upheld"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("行政复议、行政诉讼结果均获维持。",
+         [("lawsuits", "行政复议、行政诉讼结果均获维持"), ("reviews", "行政复议、行政诉讼结果均获维持")]),
+        ("被申请行政复议2起，被提起行政诉讼1起，均获维持。",
+         [("lawsuits", "被申请行政复议2起，被提起行政诉讼1起，均获维持"), ("reviews", "被申请行政复议2起，被提起行政诉讼1起，均获维持")]),
+        ("因政府信息公开被申请行政复议3件，结果全部为维持。", [("reviews", "因政府信息公开被申请行政复议3件，结果全部为维持")]),
+        ("行政复议案件均已依法予以维持。", [("reviews", "行政复议案件均已依法予以维持")]),
+        ("行政复议2起，均维持了原答复决定。", [("reviews", "行政复议2起，均维持了原答复决定")]),
+        # Of the one kind named in the sentence that says it: the other sentence names a pending case.
+        ("被申请行政复议2起，均维持原决定；被提起行政诉讼1起，尚在审理中。", [("reviews", "被申请行政复议2起，均维持原决定")]),
+        ("行政诉讼1起尚未审结，行政复议2起结果均为维持。", [("reviews", "行政复议2起结果均为维持")]),
+        # One case, upheld: the same as "all upheld".
+        ("被申请行政复议1起，经复议维持原决定。", [("reviews", "被申请行政复议1起，经复议维持原决定")]),
+        ("被提起行政诉讼1件，法院判决维持原具体行政行为。", [("lawsuits", "被提起行政诉讼1件，法院判决维持原具体行政行为")]),
+    ],
+)
+def test_reads_all_upheld(text, expected):
+    assert upheld(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "被申请行政复议2起，其中1起维持原决定，1起被纠正。",  # a part of the cases
+        "被申请行政复议2起，经复议维持原决定。",  # one 维持 for two cases: which?
+        "被申请行政复议1起，被提起行政诉讼1起，维持原决定。",  # which of the two?
+        "行政复议2起，均获维持，1起尚未审结。",  # the sentence contradicts itself
+        "行政复议1起，并未全部维持。",
+        "行政复议1起，复议机关不予维持。",
+        "全年未发生行政复议和行政诉讼，各项工作均维持良好态势。",
+        "全年被申请行政复议1起，各项工作均维持原有水平。",
+        "行政复议结果维持2件。",  # a count of one column, not "all"
+        "各项工作均获维持。",  # no case named
+    ],
+)
+def test_does_not_read_upheld_when_it_cannot_tell_of_what(text):
+    assert upheld(text) == []
+
+
+def test_all_upheld_passes_when_no_case_ended_otherwise():
+    # 行政复议 2 upheld; 行政诉讼 1 upheld (未经复议直接起诉): nothing corrected, other or open.
+    fig = figures("2021", {t4(REVIEW, UPHELD): 2, t4(REVIEW, TOT): 2, t4(DIRECT, UPHELD): 1, t4(DIRECT, TOT): 1})
+    res = r11("行政复议、行政诉讼结果均获维持。", fig)
+    assert [(f.status, f.cells[0][1]) for f in res] == [("pass", DIRECT), ("pass", REVIEW)]
+    assert res[1].text("zh") == ("一、总体情况写道“行政复议、行政诉讼结果均获维持”：表四 行政复议·结果纠正、行政复议·其他结果、"
+                                 "行政复议·尚未审结 均为 0，一致")
+    assert res[0].cells == tuple(t4(r, c) for r in (DIRECT, AFTER) for c in (CORRECTED, OTHER, PENDING))
+
+
+def test_all_upheld_fails_naming_the_other_results():
+    # 2 reviews: 1 corrected, 1 still open.  The count (2) agrees; "均获维持" does not.
+    fig = figures("2021", {t4(REVIEW, CORRECTED): 1, t4(REVIEW, PENDING): 1, t4(REVIEW, TOT): 2})
+    count, bad = sorted(r11("被申请行政复议2起，均获维持。", fig), key=lambda f: f.status != "pass")
+    assert count.status == "pass" and count.values["table_figure"] == 2
+    assert bad.status == "fail" and bad.severity == "note"
+    assert bad.text("zh") == ("一、总体情况写道“被申请行政复议2起，均获维持”，但表四 行政复议·结果纠正 1、行政复议·尚未审结 1："
+                              "请更正文字或表格")
+    with use_lang("en"):
+        assert bad.text() == ("一、总体情况 says “被申请行政复议2起，均获维持”, but 表四 has 行政复议·结果纠正 1, "
+                              "行政复议·尚未审结 1: correct the text or the table")
+    assert bad.values["table_figure"] == 2
+
+
+def test_all_upheld_lawsuits_looks_at_both_kinds_of_lawsuit():
+    # 2 lawsuits: 1 direct, upheld; 1 after review, 其他结果 (e.g. withdrawn).
+    fig = figures("2021", {t4(DIRECT, UPHELD): 1, t4(DIRECT, TOT): 1, t4(AFTER, OTHER): 1, t4(AFTER, TOT): 1})
+    res = r11("被提起行政诉讼2件，结果均为维持。", fig)
+    (bad,) = [f for f in res if f.status == "fail"]
+    assert bad.text("zh").endswith(f"但表四 {AFTER}·{OTHER} 1：请更正文字或表格")
+    assert [f.values["table_figure"] for f in res if f.status == "pass"] == [2]  # 1 + 1 lawsuits, as stated
+
+
+def test_one_case_upheld_fails_when_it_was_corrected():
+    fig = figures("2019", {t4(REVIEW, CORRECTED): 1, t4(REVIEW, TOT): 1})
+    res = r11("被申请行政复议1起，经复议维持原决定。", fig)
+    assert sorted(f.status for f in res) == ["fail", "pass"]
+    (bad,) = [f for f in res if f.status == "fail"]
+    assert "写道“被申请行政复议1起，经复议维持原决定”，但表四 行政复议·结果纠正 1" in bad.text("zh")
+
+
+def test_all_upheld_not_assessable_when_a_cell_is_blank():
+    fig = figures("2021", {t4(REVIEW, UPHELD): 1, t4(REVIEW, OTHER): None, t4(REVIEW, TOT): 1})
+    (na,) = r11("行政复议案件均已依法予以维持。", fig)
+    assert na.status == "not_assessable" and na.values["blank"] == [list(t4(REVIEW, OTHER))]
+    assert na.text("zh").endswith(f"无法判断，表四中未填报：{REVIEW}·{OTHER}")
+    # A case corrected contradicts the text whatever the blank cell holds.
+    fig = figures("2021", {t4(REVIEW, CORRECTED): 1, t4(REVIEW, OTHER): None, t4(REVIEW, TOT): None})
+    (bad,) = r11("行政复议案件均已依法予以维持。", fig)
+    assert bad.status == "fail" and bad.text("zh").endswith(f"但表四 {REVIEW}·{CORRECTED} 1：请更正文字或表格")
+
+
+def test_no_case_sentence_passes_against_an_empty_table_four():
+    res = r11("全年未发生因政府信息公开引起的行政复议和行政诉讼。", figures("2021"))
+    assert [(f.status, f.values["table_figure"]) for f in res] == [("pass", 0), ("pass", 0)]

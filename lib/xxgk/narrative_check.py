@@ -5,13 +5,14 @@ narrative may quote figures through placeholders (``{{new_applications}}``), whi
 the tables and so cannot contradict them; only figures typed as text are read here.
 
 Reading free text is a heuristic: the patterns below cover the phrasings published reports use
-for the figures a narrative usually states (applications received, handled, carried over from
-last year and into next year; each kind of result, 予以公开 and 部分公开 also as one figure;
-行政复议 and 行政诉讼 cases; a result's share of the applications handled, 占66.7%), with Arabic digits, full-width digits or Chinese numerals, and the
-common "none" wordings (未收到…申请, 未发生…行政复议和行政诉讼).  A phrase the patterns do not
+for the figures a narrative usually states: applications received, handled, carried over from last
+year and into next year; each kind of result, 予以公开 and 部分公开 also as one figure; a result's
+share of the applications handled (占66.7%); 行政复议 and 行政诉讼 cases, and that they were all
+upheld (均获维持).  Numbers may be Arabic, full-width or Chinese numerals; the common "none"
+wordings (未收到…申请, 未发生…行政复议和行政诉讼) are read as 0.  A phrase the patterns do not
 recognise is not checked; a figure they do recognise is compared with the table.  Where a figure
-might be about something else (咨询, 人大建议, 行政许可申请, one item of a result), it is not read:
-a missed check costs less than a false alarm in front of an analyst.
+might be about something else (咨询, 人大建议, 行政许可申请, one item of a result, some of the
+cases), it is not read: a missed check costs less than a false alarm in front of an analyst.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from .findings import Finding, finding
 from .i18n import Text
 from .load import Key
 from .rules import REGISTRY, Context, _blank, _label, rule
-from .values import Value
+from .values import Value, is_number
 
 #: Narrative fields of the params file, and the section each is printed in.
 FIELDS = {
@@ -71,12 +72,21 @@ def quantities(version: str) -> dict[str, Quantity]:
             Quantity("unable", _t3_total(*spec.UNABLE_ITEMS), spec.UNABLE),
             Quantity("not_processed", _t3_total(*spec.NOT_PROCESSED_ITEMS), spec.NOT_PROCESSED),
             Quantity("other_handling", _t3_total(*other_rows), spec.OTHER_HANDLING if len(other_rows) > 1 else None),
-            Quantity("reviews", ((spec.TABLE_4, spec.REVIEW, spec.TOTAL),)),
+            Quantity("reviews", _t4(spec.REVIEW, columns=(spec.TOTAL,))),
             # The narrative speaks of 行政诉讼 as one figure; the table splits it in two.
-            Quantity("lawsuits", ((spec.TABLE_4, spec.SUED_DIRECTLY, spec.TOTAL),
-                                  (spec.TABLE_4, spec.SUED_AFTER_REVIEW, spec.TOTAL))),
+            Quantity("lawsuits", _t4(spec.SUED_DIRECTLY, spec.SUED_AFTER_REVIEW, columns=(spec.TOTAL,))),
+            # "均获维持" says no case of the kind ended otherwise or is still open.
+            Quantity("reviews_not_upheld", _t4(spec.REVIEW, columns=_NOT_UPHELD)),
+            Quantity("lawsuits_not_upheld", _t4(spec.SUED_DIRECTLY, spec.SUED_AFTER_REVIEW, columns=_NOT_UPHELD)),
         )
     }
+
+
+_NOT_UPHELD = (spec.CORRECTED, spec.OTHER_RESULT, spec.PENDING)
+
+
+def _t4(*rows: str, columns: tuple[str, ...]) -> tuple[Key, ...]:
+    return tuple((spec.TABLE_4, row, column) for row in rows for column in columns)
 
 
 # --- numbers ------------------------------------------------------------------------------------
@@ -167,7 +177,7 @@ def _reading(quantities: str, pattern: str, **kw) -> _Reading:
 
 _READINGS: tuple[_Reading, ...] = (
     # One figure for two things; read first, so that the single readings inside them are left out.
-    _reading("reviews lawsuits", rf"行政(?:复议|诉讼)(?:和|及|与|、)(?:被)?(?:提起)?行政(?:复议|诉讼)(?:案件)?"
+    _reading("reviews lawsuits", rf"行政(?:复议|诉讼)(?:和|及|与|、)(?:被)?(?:提起|申请)?行政(?:复议|诉讼)(?:的)?(?:案件|情况)?(?:数量?)?"
                                  rf"(?P<gap>(?:均|各|都)(?:为|是)?){_NUM}(?:{_UNIT})?(?!\d)", gap_checked=False, exclusive=True),
     _reading("disclosed", rf"(?:予以公开|同意公开|全部公开)(?:及|和|与|、|以及)部分(?:予以)?公开{_RESULT_GAP}{_NUM}{_UNIT}",
              gap_checked=False, exclusive=True),
@@ -210,15 +220,31 @@ _SHARE_FOLLOWS = re.compile(r"\s*[，,]?\s*[（(]?\s*")
 SHARE_OF = ("granted", "partial", "disclosed", "withheld", "unable", "not_processed", "other_handling")
 
 
+# 维持 as an outcome ends its clause, or names what was upheld (维持原决定); "维持良好态势" is not one.
+_UPHOLD = (rf"(?:获得?|被|予以|得到)?维持(?:了?原(?:具体)?(?:行政行为|行政决定|决定|答复|判决|判|处理|告知){_ANY}{{0,4}}?)?"
+           rf"(?=[{_SEP}）)]|$)")
+# "均获维持", "全部维持", "均维持原决定", "结果均为维持": every case of the kind named before it upheld.
+_ALL_UPHELD = re.compile(rf"(?:均|全部|都|皆)(?:已|依法){{0,2}}(?:为|是)?{_UPHOLD}")
+# "经复议维持原决定", "复议机关予以维持": said of one case; read only where the text states there was one.
+_ONE_UPHELD = re.compile(_UPHOLD)
+_NEGATION = re.compile("未|不|非|没")  # 并未全部维持, 不予维持
+_KIND_WORDS = {"reviews": re.compile("复议(?!后起诉)"), "lawsuits": re.compile("诉讼|起诉")}
+# Words that some case had another outcome or is a subset ("其中1起维持"), or that the clause is about
+# no case at all: past them, the subject of a 维持 is not known.
+_NOT_ALL_UPHELD = re.compile("纠正|撤销|确认违法|责令|驳回|尚未|未审结|未结|审理中|正在审理|其他结果|终止|其中")
+_NO_CASE = re.compile("未发生|未被|没有|未收到|无(?!论)")
+
+
 @dataclass(frozen=True)
 class Claim:
     quantity: str
-    #: The figure stated; a percentage for a share; None where a placeholder stands for it (an
-    #: anchor for a share, not a claim).
+    #: The figure stated; a percentage for a share; for "upheld", the cases that ended otherwise or
+    #: are open, which the words say are none (0); None where a placeholder stands for the figure
+    #: (an anchor for a share, not a claim).
     number: int | Decimal | None
     start: int
     end: int
-    #: For a share: the quantity it is a share of.
+    #: For a share: the quantity it is a share of; for "upheld": reviews or lawsuits.
     of: str | None = None
 
 
@@ -248,6 +274,7 @@ def find_claims(text: str) -> list[Claim]:
             if at >= 0:
                 claims.append(Claim(name, 0, m.start(), m.start("clause") + at + len(word)))
     claims += _shares(text, claims)
+    claims += _upheld(text, claims)
     kept: list[Claim] = []
     for c in sorted(claims, key=lambda c: (c.start, -c.end, c.quantity, c.of or "")):
         if c.number is None:
@@ -299,10 +326,56 @@ def _clause_start(text: str, at: int, also: str = "") -> int:
     return max(text.rfind(ch, 0, at) for ch in _SEP + also) + 1
 
 
-def _sentence(text: str, at: int) -> str:
+def _sentence_span(text: str, at: int) -> tuple[int, int]:
     start = max(text.rfind(ch, 0, at) for ch in _SENTENCE_END) + 1
     ends = [i for i in (text.find(ch, at) for ch in _SENTENCE_END) if i >= 0]
-    return text[start:min(ends, default=len(text))]
+    return start, min(ends, default=len(text))
+
+
+def _sentence(text: str, at: int) -> str:
+    return text[slice(*_sentence_span(text, at))]
+
+
+def _upheld(text: str, counts: list[Claim]) -> list[Claim]:
+    claims: list[Claim] = []
+    every: list[tuple[int, int]] = []
+    for pattern in (_ALL_UPHELD, _ONE_UPHELD):
+        for m in pattern.finditer(text):
+            if any(a < m.end() and m.start() < b for a, b in every):
+                continue  # the 维持 of 均获维持, read already
+            start, end = _sentence_span(text, m.start())
+            if _NEGATION.search(text, max(start, m.start() - 3), m.start()):
+                continue
+            if _NOT_ALL_UPHELD.search(text, m.end(), end):
+                continue  # "均获维持，1起尚未审结": the sentence says otherwise itself
+            kinds, begin = _cases_before(text, start, m.start())
+            if pattern is _ALL_UPHELD:
+                every.append(m.span())
+            elif len(kinds) != 1 or not any(c.quantity in kinds and c.number == 1 and begin <= c.start and c.end <= m.start()
+                                            for c in counts):
+                continue
+            claims += [Claim("upheld", 0, begin, m.end(), of=kind) for kind in sorted(kinds)]
+    return claims
+
+
+def _cases_before(text: str, start: int, at: int) -> tuple[set[str], int]:
+    """The kinds of case a 维持 at ``at`` is said of, and where the words naming them begin: its own
+    clause, or the clauses just before it ("被申请行政复议1起，被提起行政诉讼1起，均获维持")."""
+    kinds: set[str] = set()
+    begin = end = at
+    cuts = [start] + [i + 1 for i in range(start, at) if text[i] in "，,"]
+    for i, cut in enumerate(reversed(cuts)):
+        clause = text[cut:end]
+        if _NOT_ALL_UPHELD.search(clause) or _NO_CASE.search(clause) or (i and "维持" in clause):
+            break
+        found = {kind for kind, word in _KIND_WORDS.items() if word.search(clause)}
+        if kinds and not found:
+            break
+        if found:
+            kinds |= found
+            begin = cut
+        end = cut - 1
+    return kinds, begin
 
 
 # --- the rule -----------------------------------------------------------------------------------
@@ -357,6 +430,8 @@ def _r11(ctx: Context) -> Iterator[Finding]:
             said = _Said(field, section, text[claim.start:claim.end], ctx.params_file, line)
             if claim.quantity == "share":
                 yield _share(values, qs[claim.of], qs["handled"], claim, said)  # type: ignore[index]
+            elif claim.quantity == "upheld":
+                yield _upheld_result(values, qs[f"{claim.of}_not_upheld"], said)
             else:
                 yield _count(values, qs[claim.quantity], claim, said)
 
@@ -391,3 +466,20 @@ def _share(values: dict[Key, Value], q: Quantity, handled: Quantity, claim: Clai
     variant = "share_pass" if abs(exact - stated) <= unit / 2 else "share_fail"
     return said.finding(variant, variant.removeprefix("share_"), cells, values={**about, "table_share": share},
                         args={**args, "share": f"{share}%"})
+
+
+def _upheld_result(values: dict[Key, Value], q: Quantity, said: _Said) -> Finding:
+    """"均获维持" against 结果纠正, 其他结果 and 尚未审结: a case in any of them contradicts the text,
+    even when another of these cells is blank."""
+    r11 = REGISTRY["R11"].code
+    other = {k: values[k] for k in q.cells if is_number(values.get(k)) and values[k] != 0}  # type: ignore[operator]
+    if other:
+        figures = [r11.message("figure", cell=_label(k), value=v) for k, v in other.items()]
+        return said.finding("upheld_fail", "fail", q.cells, args={"figures": figures},
+                            values={"stated": 0, "table_figure": sum(other.values(), Decimal(0)),
+                                    "other_results": {_label(k): v for k, v in other.items()}})
+    blank = _blank(values, q.cells)
+    if blank:
+        return said.not_assessable(q.cells, blank, stated=0)
+    return said.finding("upheld_pass", "pass", q.cells, values={"stated": 0, "table_figure": Decimal(0)},
+                        args={"names": [_label(k) for k in q.cells]})
