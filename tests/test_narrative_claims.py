@@ -80,6 +80,9 @@ NOT_PROCESSED_1, NOT_PROCESSED_2 = (t3(r) for r in spec.NOT_PROCESSED_ITEMS[:2])
          [("disclosed", 9), ("not_processed", 2), ("other_handling", 1)]),
         ("答复申请人时，公开（含部分公开）9件，无法提供两件。", [("disclosed", 9), ("unable", 2)]),
         ("部分公开的申请2件，不予公开共一件。", [("partial", 2), ("withheld", 1)]),
+        # Results listed clause by clause after the sentence that gave the applications.
+        ("其中，予以公开9件，占64.3%；部分公开2件；不予公开1件（属于第三方合法权益）；无法提供2件；不予处理0件。",
+         [("share", D("64.3")), ("granted", 9), ("partial", 2), ("withheld", 1), ("unable", 2), ("not_processed", 0)]),
     ],
 )
 def test_reads_what_narratives_state(text, expected):
@@ -96,6 +99,9 @@ def test_reads_what_narratives_state(text, expected):
         ("受理群众来信和政府信息公开申请共12件。", []),  # two kinds of business in one figure
         ("本年度未收取信息处理费，收费金额0元。", []),
         ("通过网站予以公开信息123件。", []),
+        ("全年通过网站予以公开政务信息123件；收到申请3件。", [("received", 3)]),
+        ("本年度共办理人大代表建议4件、政协委员提案3件，办复率100%。", []),
+        ("组织培训3次，参训人员86人次，开展保密审查127次。", []),
         # Years, dates, items, time limits.
         ("2021年12月31日前已全部办结，均在15个工作日内答复。", []),
         ("对照第3项要求，全部公开。", []),
@@ -436,3 +442,36 @@ def test_all_upheld_not_assessable_when_a_cell_is_blank():
 def test_no_case_sentence_passes_against_an_empty_table_four():
     res = r11("全年未发生因政府信息公开引起的行政复议和行政诉讼。", figures("2021"))
     assert [(f.status, f.values["table_figure"]) for f in res] == [("pass", 0), ("pass", 0)]
+
+
+# --- a whole overview ---------------------------------------------------------------------------------
+
+OVERVIEW = """2022年，某镇深入贯彻《中华人民共和国政府信息公开条例》，全年通过镇政府网站主动公开政府信息326条。
+
+（一）主动公开。本年制发行政规范性文件2件，废止1件；作出行政许可决定48件、行政处罚决定3件。
+
+（二）依申请公开。全年共收到政府信息公开申请15件，上年结转1件；办结14件，结转下年度继续办理2件。其中，予以公开9件，占64.3%；部分公开2件；不予公开1件；无法提供2件；不予处理0件。所有申请均在法定期限内答复，未收取信息处理费。
+
+（三）政府信息管理。组织培训3次，参训人员86人次。
+
+（五）监督保障。全年因政府信息公开被申请行政复议1起，经复议维持原答复；未发生行政诉讼。本年度共办理人大代表建议4件、政协委员提案3件。
+"""
+
+
+def test_a_whole_overview_that_agrees_with_its_tables_passes():
+    # 15 new + 1 carried in = 14 handled + 2 carried out; 9 + 2 + 1 + 2 + 0 = 14; 9/14 = 64.29% → 64.3%;
+    # one review, upheld; no lawsuit.
+    fig = figures("2021", {t3(spec.NEW): 15, t3(spec.CARRIED_IN): 1, t3(spec.RESULTS_TOTAL): 14, t3(spec.CARRIED_OUT): 2,
+                           t3(spec.GRANTED): 9, t3(spec.PARTIAL): 2, WITHHELD_4: 1, UNABLE_1: 2,
+                           t4(REVIEW, UPHELD): 1, t4(REVIEW, TOT): 1})
+    res = r11(OVERVIEW, fig)
+    assert [f.text("zh").split("”")[0].split("“")[1] for f in res] == [
+        "收到政府信息公开申请15件", "上年结转1件", "办结14件", "结转下年度继续办理2件",
+        "予以公开9件，占64.3%", "予以公开9件", "部分公开2件", "不予公开1件", "无法提供2件", "不予处理0件",
+        "全年因政府信息公开被申请行政复议1起，经复议维持原答复", "行政复议1起", "未发生行政诉讼",
+    ]
+    assert {f.status for f in res} == {"pass"}
+    # The same text against a table that counted the review as corrected.
+    fig.values[t4(REVIEW, UPHELD)], fig.values[t4(REVIEW, CORRECTED)] = D(0), D(1)
+    assert [f.text("zh") for f in r11(OVERVIEW, fig) if f.status != "pass"] == [
+        "一、总体情况写道“全年因政府信息公开被申请行政复议1起，经复议维持原答复”，但表四 行政复议·结果纠正 1：请更正文字或表格"]

@@ -123,7 +123,8 @@ def _number(text: str) -> int:
 _HOLE = "§"  # stands in for a placeholder, same length, so offsets still point into the text
 _PLACEHOLDER = re.compile(r"\{\{.*?\}\}", re.S)
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
-_SENTENCE_END = "。；;！!？?\n"
+_FULL_STOP = "。！!？?\n"
+_SENTENCE_END = _FULL_STOP + "；;"
 _SEP = _SENTENCE_END + "，,"
 _ANY = rf"[^{_SEP}{_HOLE}]"  # any character within a clause
 _NONUM = rf"[^{_SEP}{_HOLE}\d{_CN_CHARS}]"  # … and not a number
@@ -142,11 +143,13 @@ _ELSEWHERE = re.compile(r"咨询|留言|信箱|热线|来电|来信|建议|提�
 # "予以公开和部分公开共10件" names one figure for two results: the second keyword of such a pair is
 # not read on its own.
 _PAIRED = re.compile(r"(?:公开|提供|处理)(?:和|及|与|或|、|以及)$")
-_REASON = re.compile(r"因|由于|属于|涉及")
+_REASON = re.compile(r"因|由于|属于|涉及")  # see _Reading.itemised
 _HANDLING_VERB = r"(?:办结|答复|回复|办理|(?<!不予)(?<!其他)处理)"
 # A sentence about applications for information: it names them, their handling (占办理总数的…), or a
 # result only they can have.
 _ABOUT_APPLICATIONS = re.compile("申请|办理|办结|答复|部分公开|不予公开|无法提供|不予处理")
+# After a verb: "（收到）公民、法人和其他组织提出的政府信息公开申请５件".
+_APPLICATIONS_N = rf"(?P<pre>{_ANY}{{0,40}}?){_APPLICATION}(?P<gap>{_NONUM}{{0,8}}?){_NUM}{_UNIT}"
 # Between a result and its number only words that keep the whole result: in "不予处理重复申请2件"
 # the figure is one sub-item of （五）, not the sum the narrative's 不予处理 is compared with.
 _RESULT_GAP = r"(?P<gap>(?:的|了)?(?:政府)?(?:信息)?(?:公开)?(?:申请)?(?:共计?|合计|总计)?(?:为|有)?)"
@@ -161,7 +164,7 @@ class _Reading:
     #: Check the words between keyword and number (group ``gap``) against :data:`_NOT_IN_GAP`.
     gap_checked: bool = True
     #: 予以公开 also describes proactive disclosure (…信息予以公开123条): read it only in a sentence
-    #: about applications.
+    #: about applications (up to its full stop: "其中，予以公开9件；部分公开2件；…" lists results).
     about_applications: bool = False
     #: The result has items in table 三 (（三）1–8 …): a reason before the keyword ("因属于国家秘密
     #: 不予公开1件") names one item, not the sum the figure is compared with.
@@ -184,17 +187,20 @@ _READINGS: tuple[_Reading, ...] = (
     _reading("disclosed", rf"(?<!不予)(?<!主动)(?:予以|同意)?公开[（(]含部分公开[）)](?P<gap>(?:共计?|合计)?){_NUM}{_UNIT}",
              gap_checked=False, exclusive=True),
     # Applications received, carried over, handled.
-    _reading("received", rf"(?:收到|新收|受理|接到|接收到?|收悉)(?P<pre>{_ANY}{{0,40}}?){_APPLICATION}(?P<gap>{_NONUM}{{0,8}}?){_NUM}{_UNIT}"),
+    _reading("received", rf"(?:收到|新收|受理|接到|接收到?|收悉){_APPLICATIONS_N}"),
     _reading("received", rf"(?<!办理)(?<!办结)(?<!答复)(?<!处理)依申请公开(?:政府信息)?(?P<gap>{_NONUM}{{0,4}}?){_NUM}{_UNIT}"),
     _reading("carried_in", rf"(?:上一?年度?结转|结转上一?年度?)(?P<gap>{_NONUM}{{0,20}}?){_NUM}{_UNIT}", gap_checked=False),
-    _reading("carried_out", rf"(?:结转(?:至|到|入)?下一?年度?|转入下一?年度?)(?P<gap>{_NONUM}{{0,12}}?){_NUM}{_UNIT}", gap_checked=False),
-    _reading("handled", rf"{_HANDLING_VERB}(?P<pre>{_ANY}{{0,40}}?){_APPLICATION}(?P<gap>{_NONUM}{{0,8}}?){_NUM}{_UNIT}"),
+    _reading("carried_out", rf"(?:结转(?:至|到|入)?下一?年度?|转入下一?年度?)(?P<gap>{_NONUM}{{0,12}}?){_NUM}{_UNIT}",
+             gap_checked=False),
+    _reading("handled", rf"{_HANDLING_VERB}{_APPLICATIONS_N}"),
     # "共答复12件", "全年办结12件", "，办结12件": without the word 申请 the verb must open the clause
     # or follow a word of quantity, and the sentence must be about applications.
     _reading("handled", rf"(?:(?<=[{_SEP}])|^|全年|本年度?|共计?|累计|合计|全部|依法|按时|均|已)(?:共计?|累计|全部|依法|按时|均|已)?"
                         rf"{_HANDLING_VERB}(?P<gap>了?(?:共计?|合计)?){_NUM}{_UNIT}", about_applications=True),
     # 办理结果 (table 三, 三、本年度办理结果).
-    _reading("granted", rf"(?<!不)(?:予以公开|同意公开|全部公开)(?P<gap>{_NONUM}{{0,8}}?){_NUM}{_UNIT}", about_applications=True),
+    # Proactive disclosure counts 信息: "予以公开政务信息123件" is not a result.
+    _reading("granted", rf"(?<!不)(?:予以公开|同意公开|全部公开)(?P<gap>(?:(?!信息){_NONUM}){{0,8}}?){_NUM}{_UNIT}",
+             about_applications=True),
     _reading("partial", rf"部分(?:予以)?公开{_RESULT_GAP}{_NUM}{_UNIT}", gap_checked=False),
     _reading("withheld", rf"不予公开{_RESULT_GAP}{_NUM}{_UNIT}", gap_checked=False, itemised=True),
     _reading("unable", rf"无法提供{_RESULT_GAP}{_NUM}{_UNIT}", gap_checked=False, itemised=True),
@@ -317,8 +323,8 @@ def _reads_as_claim(text: str, m: re.Match, reading: _Reading, taken: list[tuple
         return False
     if reading.itemised and _REASON.search(text, _clause_start(text, m.start()), m.start()):
         return False
-    if reading.about_applications and not _ABOUT_APPLICATIONS.search(_sentence(text, m.start())):
-        return False
+    if reading.about_applications:
+        return bool(_ABOUT_APPLICATIONS.search(text, *_sentence_span(text, m.start(), _FULL_STOP)))
     return True
 
 
@@ -326,14 +332,10 @@ def _clause_start(text: str, at: int, also: str = "") -> int:
     return max(text.rfind(ch, 0, at) for ch in _SEP + also) + 1
 
 
-def _sentence_span(text: str, at: int) -> tuple[int, int]:
-    start = max(text.rfind(ch, 0, at) for ch in _SENTENCE_END) + 1
-    ends = [i for i in (text.find(ch, at) for ch in _SENTENCE_END) if i >= 0]
-    return start, min(ends, default=len(text))
-
-
-def _sentence(text: str, at: int) -> str:
-    return text[slice(*_sentence_span(text, at))]
+def _sentence_span(text: str, at: int, ends: str = _SENTENCE_END) -> tuple[int, int]:
+    start = max(text.rfind(ch, 0, at) for ch in ends) + 1
+    after = [i for i in (text.find(ch, at) for ch in ends) if i >= 0]
+    return start, min(after, default=len(text))
 
 
 def _upheld(text: str, counts: list[Claim]) -> list[Claim]:
@@ -351,9 +353,9 @@ def _upheld(text: str, counts: list[Claim]) -> list[Claim]:
             kinds, begin = _cases_before(text, start, m.start())
             if pattern is _ALL_UPHELD:
                 every.append(m.span())
-            elif len(kinds) != 1 or not any(c.quantity in kinds and c.number == 1 and begin <= c.start and c.end <= m.start()
-                                            for c in counts):
-                continue
+            elif not (len(kinds) == 1 and any(c.quantity in kinds and c.number == 1 and begin <= c.start
+                                              and c.end <= m.start() for c in counts)):
+                continue  # 维持 without 均: of one case, which the words before it must state
             claims += [Claim("upheld", 0, begin, m.end(), of=kind) for kind in sorted(kinds)]
     return claims
 
@@ -400,8 +402,8 @@ class _Said:
 
     def finding(self, variant: str, status: str, cells: tuple[Key, ...], *, values: dict, args: dict) -> Finding:
         table, row, column = cells[0]
-        return finding("R11", variant, status=status, file=self.file, line=self.line, table=table, cells=cells,  # type: ignore[arg-type]
-                       row=row if len(cells) == 1 else None,
+        return finding("R11", variant, status=status,  # type: ignore[arg-type]
+                       file=self.file, line=self.line, table=table, cells=cells, row=row if len(cells) == 1 else None,
                        column=column if all(k[2] == column for k in cells) else None,
                        values={"field": self.field, "text": self.text, **values},
                        args={"section": self.section, "text": self.text, "table": table, **args})
@@ -469,7 +471,7 @@ def _share(values: dict[Key, Value], q: Quantity, handled: Quantity, claim: Clai
 
 
 def _upheld_result(values: dict[Key, Value], q: Quantity, said: _Said) -> Finding:
-    """"均获维持" against 结果纠正, 其他结果 and 尚未审结: a case in any of them contradicts the text,
+    """均获维持 against 结果纠正, 其他结果 and 尚未审结: a case in any of them contradicts the text,
     even when another of these cells is blank."""
     r11 = REGISTRY["R11"].code
     other = {k: values[k] for k in q.cells if is_number(values.get(k)) and values[k] != 0}  # type: ignore[operator]
