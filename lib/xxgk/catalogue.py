@@ -319,16 +319,40 @@ _rule("P2", "plausibility", "note", ("乡镇街道不制定规章", "a 乡/镇/�
             "a 乡/镇/街道 has none. Were {other_row} or documents of higher bodies counted here?"),
       na=("{row}：无法判断，未填报：{blank}", "{row}: not assessable, blank: {blank}"))
 _rule("R11", "plausibility", "note", ("叙述与表格一致", "figures in the narrative match the tables"), "heuristic",
-      ("叙述中写明的数字 = 表格中的数字：收到/新收…申请 = 表三 一 总计；上年结转 = 表三 二 总计；结转下年度 = 表三 四 总计；"
-       "予以公开 = 表三 （一） 总计；行政复议 = 表四 行政复议 总计；行政诉讼 = 表四 未经复议直接起诉 总计 + 复议后起诉 总计",
-       "a figure stated in the narrative = the table's figure: 收到/新收…申请 = 表三 一 总计; 上年结转 = 表三 二 总计; "
-       "结转下年度 = 表三 四 总计; 予以公开 = 表三 （一） 总计; 行政复议 = 表四 行政复议 总计; "
-       "行政诉讼 = 表四 未经复议直接起诉 总计 + 复议后起诉 总计"),
+      ("叙述中写明的数字 = 表格中的数字（表三各项均取总计列）：收到/新收…申请 = 表三 一；上年结转 = 表三 二；"
+       "办结/答复/办理…申请 = 表三 （七）总计；予以公开 = （一）；部分公开 = （二）；予以公开及部分公开 = （一）+（二）；"
+       "不予公开 = （三）1–8 之和；无法提供 = （四）1–3 之和；不予处理 = （五）1–5 之和；"
+       "其他处理 = （六）（2021 年版为 （六）1–3 之和）；结转下年度 = 表三 四；"
+       "行政复议 = 表四 行政复议 总计；行政诉讼 = 表四 未经复议直接起诉 总计 + 复议后起诉 总计；"
+       "某项办理结果“占…%”= 该项占 （七）总计 的比例，按文字写出的位数四舍五入（容差为末位的半个单位）；"
+       "行政复议或行政诉讼“均获维持”= 表四 该类 结果纠正、其他结果、尚未审结 均为 0",
+       "a figure stated in the narrative = the table's figure (table 三: the 总计 column): 收到/新收…申请 = 表三 一; "
+       "上年结转 = 表三 二; 办结/答复/办理…申请 = 表三 （七）总计; 予以公开 = （一）; 部分公开 = （二）; "
+       "予以公开及部分公开 = （一）+（二）; 不予公开 = the sum of （三）1–8; 无法提供 = the sum of （四）1–3; "
+       "不予处理 = the sum of （五）1–5; 其他处理 = （六） (2021 format: the sum of （六）1–3); 结转下年度 = 表三 四; "
+       "行政复议 = 表四 行政复议 总计; 行政诉讼 = 表四 未经复议直接起诉 总计 + 复议后起诉 总计; "
+       "a result's “占…%” = its share of （七）总计, to the digits written (within half a unit of the last one); "
+       "“均获维持” of 行政复议 or 行政诉讼 = 表四 结果纠正, 其他结果 and 尚未审结 of that kind all 0"),
       pass_=("{section}写道“{text}”：表{table} {names} 为 {figure}，一致", "{section} says “{text}”: 表{table} {names} is {figure}, the same"),
       fail=("{section}写道“{text}”（{stated}），但表{table} {names} 为 {figure}：请更正文字或表格",
             "{section} says “{text}” ({stated}), but 表{table} {names} is {figure}: correct the text or the table"),
       na=("{section}写道“{text}”：无法判断，表{table}中未填报：{blank}",
-          "{section} says “{text}”: not assessable, blank in 表{table}: {blank}"))
+          "{section} says “{text}”: not assessable, blank in 表{table}: {blank}"),
+      share_pass=("{section}写道“{text}”：表{table} {names} 为 {figure}，占 {total_name} {total} 的 {share}，一致",
+                  "{section} says “{text}”: 表{table} {names} is {figure}, {share} of {total_name} {total}, the same"),
+      share_fail=("{section}写道“{text}”（{stated}），但表{table} {names} 为 {figure}，占 {total_name} {total} 的 {share}："
+                  "请更正文字或表格",
+                  "{section} says “{text}” ({stated}), but 表{table} {names} is {figure}, {share} of {total_name} {total}: "
+                  "correct the text or the table"),
+      share_none=("{section}写道“{text}”：无法判断，表{table} {total_name} 为 0，没有可比的占比",
+                  "{section} says “{text}”: not assessable, 表{table} {total_name} is 0, so there is no share to compare"),
+      upheld_pass=("{section}写道“{text}”：表{table} {names} 均为 0，一致",
+                   "{section} says “{text}”: 表{table} {names} are all 0, the same"),
+      upheld_fail=("{section}写道“{text}”，但表{table} {figures}：请更正文字或表格",
+                   "{section} says “{text}”, but 表{table} has {figures}: correct the text or the table"),
+      figure=("{cell} {value}", "{cell} {value}"),
+      # The figure of a group without a cell of its own (（三）不予公开), named in the messages above.
+      items=("{group} 1–{last} 各项·{column}之和", "{group} 1–{last}·{column} (sum of the items)"))
 
 
 # --- presentation helpers ----------------------------------------------------------------------
