@@ -312,6 +312,24 @@ _rule("P2", "plausibility", "note", ("乡镇街道不制定规章", "a 乡/镇/�
             "{row}: {figures}, but only provincial-level governments and those of larger cities (设区的市) make {row}; "
             "a 乡/镇/街道 has none. Were {other_row} or documents of higher bodies counted here?"),
       na=("{row}：无法判断，未填报：{blank}", "{row}: not assessable, blank: {blank}"))
+#: Why a figure a rule needs is not there: blank (missing data) and “/” are told apart.
+ABSENT = {"blank": Text("{cell} 未填报", "{cell} blank"),
+          "na": Text("{cell} 为“/”（不适用）", "{cell} is “/” (not applicable)")}
+_rule("P3", "plausibility", "note", ("本年新公开数量不少于本年新制作数量（2019 年版）",
+                                     "本年新公开数量 not below 本年新制作数量 (2019 format)"), "heuristic",
+      ("规章、规范性文件各自：本年新公开数量 ≥ 本年新制作数量（表二第二十条第（一）项）：二者都必须公开发布，"
+       "未经公布的不得作为行政管理依据",
+       "for 规章 and for 规范性文件: 本年新公开数量 ≥ 本年新制作数量 (table 二, 第二十条第（一）项): both must be "
+       "published, and an unpublished one cannot be applied"),
+      pass_=("{row}：本年新制作 {made} 件，本年新公开 {published} 件", "{row}: {made} made this year, {published} published"),
+      fail=("{row}：本年新制作 {made} 件，本年新公开只有 {published} 件。{row}必须公开发布，未经公布的不得作为行政管理依据，"
+            "新制作的一般当年即公开：是否把别的数字（如依申请公开的件数）填作了本年新公开数量，或把两列填反了？"
+            "如确有年底制作、次年才公开的，请在报告中说明",
+            "{row}: {made} made this year but only {published} published. A {row} must be published (an unpublished "
+            "one cannot be applied), so what is made is normally published the same year: was another figure (such "
+            "as disclosures on application) typed as 本年新公开数量, or the two columns swapped? If some were made "
+            "late in the year and published the next, say so in the report"),
+      na=("{row}：无法判断，{absent}", "{row}: not assessable, {absent}"))
 _rule("R11", "plausibility", "note", ("叙述与表格一致", "figures in the narrative match the tables"), "heuristic",
       ("叙述中写明的数字 = 表格中的数字：收到/新收…申请 = 表三 一 总计；上年结转 = 表三 二 总计；结转下年度 = 表三 四 总计；"
        "予以公开 = 表三 （一） 总计；行政复议 = 表四 行政复议 总计；行政诉讼 = 表四 未经复议直接起诉 总计 + 复议后起诉 总计",

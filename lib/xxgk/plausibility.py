@@ -4,8 +4,10 @@ These are heuristics, never part of the official format: every result has severi
 (province-level bodies really do report 行政许可 in the millions), and each message says why the
 figure looks odd so that the analyst can confirm it or fix a typo.
 
-Only township-level bodies (乡, 镇, 街道, 苏木) are judged, because their level can be read
-reliably from the name; a county, city or department report gets no plausibility notes.
+Notes about magnitudes (P1) and about what a body may make (P2) judge only township-level
+bodies (乡, 镇, 街道, 苏木), because their level can be read reliably from the name; a county, city
+or department report gets none of them. P3 is about the format's own logic (what is made must be
+published), so it judges every body.
 """
 
 from __future__ import annotations
@@ -117,3 +119,42 @@ def _p2(ctx: Context) -> Iterator[Finding]:
     else:
         yield finding(r.id, "pass", status="pass", cells=cells, values={k[2]: values[k] for k in cells},
                       args={"row": rows[0]}, **base)
+
+
+def _absent(values, keys) -> list[Text]:
+    """Why each of ``keys`` cannot be judged: blank (missing data) or “/” (not applicable)."""
+    return [catalogue.ABSENT["blank" if values.get(k) is None else "na"].format(cell=k[2])
+            for k in keys if not is_number(values.get(k))]
+
+
+@rule("P3")
+def _p3(ctx: Context) -> Iterator[Finding]:
+    # 规章 must be published before they apply (规章制定程序条例), and so must 行政规范性文件: "未经
+    # 公开发布的，不得作为行政管理依据" (国办发〔2018〕37号). So what a body makes in a year it also
+    # publishes that year, and 本年新公开数量 may exceed 本年新制作数量 (last December's documents)
+    # but should not fall short of it. Origin heuristic, not implied: the table's arithmetic does not
+    # require it, a document made in late December may lawfully be published in January, and real
+    # reports break it (34 made / 4 published; 47 / 0 / 0), so it cannot be the format's own
+    # arithmetic; a note asks the analyst to look, as the usual cause is a figure in the wrong column.
+    # It is about the format's logic, not the body's level, so every body is judged.
+    if ctx.figures.version != spec.V2019:
+        return  # the 2021 columns (制发, 废止, 现行有效) have no published count
+    r = REGISTRY["P3"]
+    rows, (made_col, published_col, _total) = item_1(ctx.figures.version)
+    values = ctx.figures.values
+    for row in rows:
+        made, published = (spec.TABLE_2, row, made_col), (spec.TABLE_2, row, published_col)
+        # The published count is the figure that looks wrong (too low): point there.
+        base = dict(file=ctx.file, table=spec.TABLE_2, row=row, column=published_col, cells=(published, made))
+        absent = _absent(values, (made, published))
+        if absent:
+            blank = [k for k in (published, made) if not is_number(values.get(k))]
+            yield finding(r.id, "na", status="not_assessable", line=_line_of(ctx, blank),
+                          values={"blank": [list(k) for k in blank]}, args={"row": row, "absent": absent}, **base)
+            continue
+        args = {"row": row, "made": values[made], "published": values[published]}
+        figures = {"made": values[made], "published": values[published]}
+        if values[published] < values[made]:
+            yield finding(r.id, "fail", line=_line_of(ctx, (published, made)), values=figures, args=args, **base)
+        else:
+            yield finding(r.id, "pass", status="pass", values=figures, args=args, **base)

@@ -1,0 +1,130 @@
+"""P3: it passes, fails and is not assessable on figures worked out by hand from
+their definitions (catalogue formulas, shared/spec/official-format.md §3.1 and §4.1), not from the
+code's output.
+
+- P3 (2019): 本年新公开数量 ≥ 本年新制作数量, for 规章 and 规范性文件, whatever the body.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from xxgk import catalogue, spec
+from xxgk.compute import complete
+from xxgk.findings import group_of
+from xxgk.i18n import use_lang
+from xxgk.load import Figures
+from xxgk.rules import REGISTRY, Context
+from xxgk.values import NA
+
+T2 = spec.TABLE_2
+D = Decimal
+MADE, PUBLISHED, ALL_PUBLISHED = "本年新制作数量", "本年新公开数量", "对外公开总数量"
+
+
+def figures(version: str = "2019", overrides: dict | None = None) -> Figures:
+    """Every cell 0, some cells changed; each cell on its own line (position + 2)."""
+    f = Figures(version)
+    for i, cell in enumerate(spec.get_format(version).cells()):
+        f.values[cell.key] = D(0)
+        f.lines[cell.key] = i + 2
+    for key, value in (overrides or {}).items():
+        assert key in f.values, key
+        f.values[key] = D(value) if isinstance(value, (int, str)) else value
+    return f
+
+
+def run(rule_id: str, fig: Figures, township: str | None = None) -> list:
+    return list(REGISTRY[rule_id].check(Context(fig, complete(fig), "data/x.csv", township=township)))
+
+
+def one(results, **where):
+    (hit,) = [r for r in results if all(getattr(r, k) == v for k, v in where.items())]
+    return hit
+
+
+def declared(rule_id: str, result) -> None:
+    """A failure carries the catalogue's severity; every result its rule's id."""
+    code = catalogue.CODES[rule_id]
+    assert result.rule == rule_id and result.status == "fail" and result.severity == code.severity
+
+
+# --- the catalogue and the registry --------------------------------------------------------------
+
+
+#: id: (category, severity, origin), declared in this order directly after P2.
+DECLARED = {
+    "P3": ("plausibility", "note", "heuristic"),
+}
+
+
+def test_declared_after_p2_with_category_severity_and_origin():
+    for order in (list(catalogue.CODES), list(REGISTRY)):
+        start = order.index("P2") + 1
+        assert order[start:start + len(DECLARED)] == list(DECLARED)
+    for rid, (category, severity, origin) in DECLARED.items():
+        code = catalogue.CODES[rid]
+        assert (code.category, code.severity, code.origin) == (category, severity, origin)
+        for text in (code.title, code.formula):
+            assert text.render("zh") and text.render("en") and text.render("zh") != text.render("en")
+
+
+# --- P3: 本年新公开数量 below 本年新制作数量 ---------------------------------------------------------
+
+
+def test_p3_fails_naming_both_figures_and_points_at_the_published_count():
+    # A real report: 34 规范性文件 made, 4 published (and 4 published in all, so R10 holds).
+    fig = figures("2019", {(T2, "规范性文件", MADE): 34, (T2, "规范性文件", PUBLISHED): 4,
+                           (T2, "规范性文件", ALL_PUBLISHED): 4})
+    res = run("P3", fig)
+    r = one(res, row="规范性文件")
+    declared("P3", r)
+    assert r.severity == "note" and group_of(r) == "plausibility"
+    assert r.values == {"made": 34, "published": 4}
+    assert r.column == PUBLISHED and r.line == fig.lines[(T2, "规范性文件", PUBLISHED)]
+    assert set(r.cells) == {(T2, "规范性文件", MADE), (T2, "规范性文件", PUBLISHED)}
+    assert "本年新制作 34 件" in r.message and "本年新公开只有 4 件" in r.message
+    assert "未经公布的不得作为行政管理依据" in r.message
+    with use_lang("en"):
+        assert "34 made this year but only 4 published" in r.text()
+    assert one(res, row="规章").status == "pass"  # 0 made, 0 published
+
+
+def test_p3_judges_any_body_and_regulations_too():
+    # 47 made, 0 published, 0 in all (a real report); and a province's 规章, 5 made and 3 published.
+    fig = figures("2019", {(T2, "规范性文件", MADE): 47, (T2, "规章", MADE): 5, (T2, "规章", PUBLISHED): 3,
+                           (T2, "规章", ALL_PUBLISHED): 3})
+    res = run("P3", fig, township="某省人民政府")
+    assert one(res, row="规范性文件").values == {"made": 47, "published": 0}
+    regulations = one(res, row="规章")
+    assert regulations.status == "fail" and regulations.values == {"made": 5, "published": 3}
+    assert "本年新制作 5 件" in regulations.message
+    assert len(run("P3", fig)) == 2  # no name, no level: still judged
+
+
+@pytest.mark.parametrize("made, published", [(3, 3), (2, 5), (0, 0)])
+def test_p3_passes_when_published_is_at_least_made(made, published):
+    # 2 made, 5 published: three of last December's published this year.
+    fig = figures("2019", {(T2, "规范性文件", MADE): made, (T2, "规范性文件", PUBLISHED): published,
+                           (T2, "规范性文件", ALL_PUBLISHED): 9})
+    r = one(run("P3", fig), row="规范性文件")
+    assert r.status == "pass" and r.severity == "note" and r.values == {"made": made, "published": published}
+
+
+def test_p3_not_assessable_when_a_figure_is_blank_or_not_applicable():
+    fig = figures("2019", {(T2, "规范性文件", PUBLISHED): None, (T2, "规章", MADE): NA})
+    res = run("P3", fig)
+    blank = one(res, row="规范性文件")
+    assert blank.status == "not_assessable" and blank.line == fig.lines[(T2, "规范性文件", PUBLISHED)]
+    assert "本年新公开数量 未填报" in blank.message
+    na = one(res, row="规章")
+    assert na.status == "not_assessable" and na.line == fig.lines[(T2, "规章", MADE)]
+    assert "本年新制作数量 为“/”" in na.message
+    with use_lang("en"):
+        assert "本年新制作数量 is “/” (not applicable)" in na.text()
+
+
+def test_p3_is_for_the_2019_format_only():
+    assert run("P3", figures("2021", {(T2, "行政规范性文件", "本年制发件数"): 5})) == []
