@@ -1,8 +1,10 @@
-"""P3: it passes, fails and is not assessable on figures worked out by hand from
+"""P3 and P4: each passes, fails and is not assessable on figures worked out by hand from
 their definitions (catalogue formulas, shared/spec/official-format.md §3.1 and §4.1), not from the
 code's output.
 
 - P3 (2019): 本年新公开数量 ≥ 本年新制作数量, for 规章 and 规范性文件, whatever the body.
+- P4 (乡/镇/街道): 2019 采购总金额 ÷ 采购项目数量 ≤ 2000 万元; 2021 本年收费金额 ≤ 1000 万元; a
+  failure suggests the figure ÷ 10000 as what was meant.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from decimal import Decimal
 
 import pytest
 
+from report_roots import write_report
 from xxgk import catalogue, spec
 from xxgk.compute import complete
 from xxgk.findings import group_of
@@ -22,6 +25,8 @@ from xxgk.values import NA
 T2 = spec.TABLE_2
 D = Decimal
 MADE, PUBLISHED, ALL_PUBLISHED = "本年新制作数量", "本年新公开数量", "对外公开总数量"
+ITEMS, AMOUNT = "采购项目数量", "采购总金额"
+FEES = "本年收费金额（单位：万元）"
 
 
 def figures(version: str = "2019", overrides: dict | None = None) -> Figures:
@@ -57,6 +62,7 @@ def declared(rule_id: str, result) -> None:
 #: id: (category, severity, origin), declared in this order directly after P2.
 DECLARED = {
     "P3": ("plausibility", "note", "heuristic"),
+    "P4": ("plausibility", "note", "heuristic"),
 }
 
 
@@ -128,3 +134,88 @@ def test_p3_not_assessable_when_a_figure_is_blank_or_not_applicable():
 
 def test_p3_is_for_the_2019_format_only():
     assert run("P3", figures("2021", {(T2, "行政规范性文件", "本年制发件数"): 5})) == []
+
+
+# --- P4: money typed in 元 where the table wants 万元 -----------------------------------------------
+
+
+def test_p4_township_procurement_far_too_large_per_item():
+    # 中村乡 2020 printed 8040. Say 3 items: 8040 / 3 = 2680 万元 per item > 2000; as 元 the
+    # total is 8040 / 10000 = 0.804 万元.
+    fig = figures("2019", {(T2, "政府集中采购", ITEMS): 3, (T2, "政府集中采购", AMOUNT): 8040})
+    (r,) = run("P4", fig, township="中村乡")
+    declared("P4", r)
+    assert r.severity == "note" and group_of(r) == "plausibility"
+    assert r.column == AMOUNT and r.line == fig.lines[(T2, "政府集中采购", AMOUNT)]
+    assert r.values == {"value": 8040, "limit": 2000, "items": 3, "per_item": 2680}
+    assert "8040 万元" in r.message and "平均每项 2680 万元" in r.message
+    assert "应为 0.804 万元" in r.message
+    with use_lang("en"):
+        assert "In 元 it would be 0.804 万元" in r.text() and "2680 万元 per item" in r.text()
+
+
+def test_p4_the_limit_is_per_item():
+    # 4 items: 8000 is 2000 each, at the limit; 8040 is 2010 each, above it.
+    at = run("P4", figures("2019", {(T2, "政府集中采购", ITEMS): 4, (T2, "政府集中采购", AMOUNT): 8000}), "某镇")
+    above = run("P4", figures("2019", {(T2, "政府集中采购", ITEMS): 4, (T2, "政府集中采购", AMOUNT): 8040}), "某镇")
+    assert at[0].status == "pass" and above[0].status == "fail" and above[0].values["per_item"] == D("2010")
+
+
+def test_p4_the_seeds_thousands_of_wan_yuan_pass():
+    # 红旗满族乡 2020: 9 items, 6874.6408 万元: 763.8489… ≈ 763.85 万元 per item, under 2000.
+    fig = figures("2019", {(T2, "政府集中采购", ITEMS): 9, (T2, "政府集中采购", AMOUNT): "6874.6408"})
+    (r,) = run("P4", fig, township="红旗满族乡")
+    assert r.status == "pass" and r.severity == "note"
+    assert "6874.6408 万元" in r.message and "平均每项 763.85 万元" in r.message
+
+
+def test_p4_money_with_no_items_is_judged_as_one_item():
+    fail = run("P4", figures("2019", {(T2, "政府集中采购", AMOUNT): 2500}), "某乡")[0]  # 采购项目数量 0
+    assert fail.status == "fail" and fail.values == {"value": 2500, "limit": 2000}
+    assert "应为 0.25 万元" in fail.message and "平均每项" not in fail.message
+    assert run("P4", figures("2019"), "某乡")[0].status == "pass"  # 0 items, 0 万元
+
+
+def test_p4_not_assessable_when_blank_or_not_applicable():
+    fig = figures("2019", {(T2, "政府集中采购", AMOUNT): None})
+    (r,) = run("P4", fig, township="某镇")
+    assert r.status == "not_assessable" and r.line == fig.lines[(T2, "政府集中采购", AMOUNT)]
+    assert "采购总金额 未填报" in r.message
+    fig = figures("2019", {(T2, "政府集中采购", ITEMS): NA, (T2, "政府集中采购", AMOUNT): 8040})
+    (r,) = run("P4", fig, township="某镇")
+    assert r.status == "not_assessable" and r.line == fig.lines[(T2, "政府集中采购", ITEMS)]
+    assert "采购项目数量 为“/”" in r.message
+    (r,) = run("P4", figures("2021", {(T2, "行政事业性收费", FEES): None}), "某街道")
+    assert r.status == "not_assessable"
+
+
+def test_p4_2021_fees():
+    # 123500 typed in 元 is 12.35 万元; read as 万元 it is far above 1000.
+    fig = figures("2021", {(T2, "行政事业性收费", FEES): 123500})
+    (r,) = run("P4", fig, township="迎宾路街道")
+    declared("P4", r)
+    assert r.column == FEES and r.line == fig.lines[(T2, "行政事业性收费", FEES)]
+    assert r.values == {"value": 123500, "limit": 1000} and "应为 12.35 万元" in r.message
+    assert run("P4", figures("2021", {(T2, "行政事业性收费", FEES): 1000}), "某镇")[0].status == "pass"
+    assert run("P4", figures("2021", {(T2, "行政事业性收费", FEES): "1000.01"}), "某镇")[0].status == "fail"
+    assert run("P4", figures("2021", {(T2, "行政事业性收费", FEES): "12.35"}), "示例镇")[0].status == "pass"
+
+
+def test_p4_only_for_townships():
+    # A county's procurement of 8040 万元 in one item is nothing to remark on.
+    fig = figures("2019", {(T2, "政府集中采购", ITEMS): 1, (T2, "政府集中采购", AMOUNT): 8040})
+    assert run("P4", fig, township="某县财政局") == []
+    assert run("P4", fig) == []
+    assert run("P4", figures("2021", {(T2, "行政事业性收费", FEES): "96171.6"}), "苏州市人民政府") == []
+
+
+def test_p4_on_a_file_points_at_the_line_and_a_written_unit_is_believed(tmp_path):
+    # In a full 2019 file (header on line 1, table 二 in the format's order) 采购总金额 is on line 23.
+    cell = (T2, "政府集中采购", AMOUNT)
+    report = write_report(tmp_path / "a", values={(T2, "政府集中采购", ITEMS): "2", cell: "8040"})
+    (r,) = [f for f in report.findings if f.rule == "P4"]
+    assert r.status == "fail" and r.line == 23 and r.file.endswith("测试乡.csv")
+    # "8040元" says its unit: 0.804 万元, nothing to remark on.
+    report = write_report(tmp_path / "b", values={(T2, "政府集中采购", ITEMS): "2", cell: "8040元"})
+    (r,) = [f for f in report.findings if f.rule == "P4"]
+    assert r.status == "pass" and r.values["value"] == D("0.804")

@@ -330,6 +330,24 @@ _rule("P3", "plausibility", "note", ("本年新公开数量不少于本年新制
             "as disclosures on application) typed as 本年新公开数量, or the two columns swapped? If some were made "
             "late in the year and published the next, say so in the report"),
       na=("{row}：无法判断，{absent}", "{row}: not assessable, {absent}"))
+_rule("P4", "plausibility", "note", ("金额疑似按元填写（乡镇街道）", "amount probably typed in 元 (乡/镇/街道)"),
+      "heuristic",
+      ("乡镇街道：2019 年版 采购总金额 ÷ 采购项目数量 ≤ 2000 万元；2021 年版 本年收费金额 ≤ 1000 万元",
+       "for a 乡/镇/街道: 2019 format 采购总金额 ÷ 采购项目数量 ≤ 2000 万元 per item; "
+       "2021 format 本年收费金额 ≤ 1000 万元"),
+      pass_=("{cell}：{value} 万元 ≤ {limit} 万元", "{cell}: {value} 万元 ≤ {limit} 万元"),
+      pass_items=("{cell}：{value} 万元，{items} 个项目，平均每项 {per_item} 万元 ≤ {limit} 万元",
+                  "{cell}: {value} 万元 for {items} items, {per_item} 万元 per item ≤ {limit} 万元"),
+      fail=("{cell} 为 {value} 万元，对乡镇街道而言过大（超过 {limit} 万元）：很可能是按元填写的。"
+            "如按元计，应为 {intended} 万元；请确认单位",
+            "{cell} is {value} 万元, too large for a 乡/镇/街道 (above {limit} 万元): it was probably typed in 元. "
+            "In 元 it would be {intended} 万元; please check the unit"),
+      fail_items=("{cell} 为 {value} 万元，{items} 个项目，平均每项 {per_item} 万元，对乡镇街道而言过大"
+                  "（每项超过 {limit} 万元）：很可能是按元填写的。如按元计，应为 {intended} 万元；请确认单位",
+                  "{cell} is {value} 万元 for {items} items, {per_item} 万元 per item, too large for a 乡/镇/街道 "
+                  "(above {limit} 万元 per item): it was probably typed in 元. In 元 it would be {intended} 万元; "
+                  "please check the unit"),
+      na=("{cell}：无法判断，{absent}", "{cell}: not assessable, {absent}"))
 _rule("R11", "plausibility", "note", ("叙述与表格一致", "figures in the narrative match the tables"), "heuristic",
       ("叙述中写明的数字 = 表格中的数字：收到/新收…申请 = 表三 一 总计；上年结转 = 表三 二 总计；结转下年度 = 表三 四 总计；"
        "予以公开 = 表三 （一） 总计；行政复议 = 表四 行政复议 总计；行政诉讼 = 表四 未经复议直接起诉 总计 + 复议后起诉 总计",

@@ -4,7 +4,7 @@ These are heuristics, never part of the official format: every result has severi
 (province-level bodies really do report 行政许可 in the millions), and each message says why the
 figure looks odd so that the analyst can confirm it or fix a typo.
 
-Notes about magnitudes (P1) and about what a body may make (P2) judge only township-level
+Notes about magnitudes (P1, P4) and about what a body may make (P2) judge only township-level
 bodies (乡, 镇, 街道, 苏木), because their level can be read reliably from the name; a county, city
 or department report gets none of them. P3 is about the format's own logic (what is made must be
 published), so it judges every body.
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterator
 
 from . import spec
@@ -158,3 +159,79 @@ def _p3(ctx: Context) -> Iterator[Finding]:
             yield finding(r.id, "fail", line=_line_of(ctx, (published, made)), values=figures, args=args, **base)
         else:
             yield finding(r.id, "pass", status="pass", values=figures, args=args, **base)
+
+
+#: P4's limits, in 万元. A figure typed in 元 where the table wants 万元 reads 10,000 times too
+#: large, so it lands far above what any township spends or collects, while the same figure read
+#: as 元 is an ordinary amount; each limit sits between the two.
+#:
+#: 政府集中采购 (2019): a township buys mostly catalogue goods and services (computers, vehicles,
+#: printing), each well under 100 万元, with the odd works contract. The seed 红旗满族乡 2020, the
+#: largest township figure we have, reports 6874.6408 万元 for 9 items: 764 万元 per item, and real.
+#: A township's total can therefore reach thousands of 万元, so the total alone cannot tell a typo
+#: from a real figure (中村乡 2020 printed 8040, barely above the seed); the amount per item can.
+#: Above 2000 万元 (20 million yuan) per item on average, every item would outweigh most townships'
+#: whole year of discretionary spending; read as 元 it is 2000 元 or more per item, an ordinary
+#: purchase. The limit is about 2.6 times the seed's average.
+PROCUREMENT_PER_ITEM = Decimal(2000)
+#: 行政事业性收费 (2021): fees are levied almost entirely by county-level departments; township
+#: reports show 0 to some tens of 万元 (the 2021 sample 示例镇: 12.35). 1000 万元 (10 million yuan)
+#: a year is beyond any township, while in 元 it is 0.1 万元, so any fee income above 1000 元
+#: typed in 元 crosses it.
+FEES_LIMIT = Decimal(1000)
+_YUAN_PER_WAN = Decimal(10000)
+_CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class MoneyCheck:
+    amount: tuple[str, str, str]
+    #: The number of items the amount is spread over (采购项目数量), or None for a yearly total.
+    items: tuple[str, str, str] | None
+    limit: Decimal
+
+
+def money_checks(version: str) -> list[MoneyCheck]:
+    if version == spec.V2019:
+        part = table_2_part(version, spec.ITEM_9)
+        (row,) = part.row_leaves()
+        items, amount = (c.label for c in part.column_leaves())  # 采购项目数量, 采购总金额
+        return [MoneyCheck((spec.TABLE_2, row.label, amount), (spec.TABLE_2, row.label, items), PROCUREMENT_PER_ITEM)]
+    part = table_2_part(version, spec.ITEM_8)
+    (row,) = part.row_leaves()
+    (amount,) = part.column_leaves()  # 本年收费金额（单位：万元）
+    return [MoneyCheck((spec.TABLE_2, row.label, amount.label), None, FEES_LIMIT)]
+
+
+@rule("P4")
+def _p4(ctx: Context) -> Iterator[Finding]:
+    if not is_township_level(ctx):
+        return
+    r = REGISTRY["P4"]
+    values = ctx.figures.values
+    for check in money_checks(ctx.figures.version):
+        table, row, column = check.amount
+        needed = (check.amount,) if check.items is None else (check.amount, check.items)
+        base = dict(file=ctx.file, table=table, row=row, column=column, cells=needed)
+        args: dict = {"cell": _label(check.amount), "limit": check.limit}
+        absent = _absent(values, needed)
+        if absent:
+            blank = [k for k in needed if not is_number(values.get(k))]
+            yield finding(r.id, "na", status="not_assessable", line=_line_of(ctx, blank),
+                          values={"blank": [list(k) for k in blank]}, args={**args, "absent": absent}, **base)
+            continue
+        amount = values[check.amount]
+        args.update(value=amount, intended=amount / _YUAN_PER_WAN)
+        figures = {"value": amount, "limit": check.limit}
+        items = values[check.items] if check.items is not None else None
+        per_item = ""
+        if items:
+            args.update(items=items, per_item=(amount / items).quantize(_CENT, ROUND_HALF_UP))
+            figures.update(items=items, per_item=amount / items)
+            per_item = "_items"
+        # Money spent on "0 items" was still spent on something: judged, like fees, as one sum.
+        if amount > check.limit * (items or 1):
+            yield finding(r.id, "fail" + per_item, line=_line_of(ctx, (check.amount,)), values=figures, args=args,
+                          **base)
+        else:
+            yield finding(r.id, "pass" + per_item, status="pass", values=figures, args=args, **base)
