@@ -1,10 +1,11 @@
-"""P3 and P4: each passes, fails and is not assessable on figures worked out by hand from
+"""P3, P4 and P5: each passes, fails and is not assessable on figures worked out by hand from
 their definitions (catalogue formulas, shared/spec/official-format.md §3.1 and §4.1), not from the
 code's output.
 
 - P3 (2019): 本年新公开数量 ≥ 本年新制作数量, for 规章 and 规范性文件, whatever the body.
 - P4 (乡/镇/街道): 2019 采购总金额 ÷ 采购项目数量 ≤ 2000 万元; 2021 本年收费金额 ≤ 1000 万元; a
   failure suggests the figure ÷ 10000 as what was meant.
+- P5 (2019): 上一年项目数量 + 本年增/减 ≥ 0, for every row of 第二十条（五）（六）（八）.
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ from decimal import Decimal
 import pytest
 
 from report_roots import write_report
+from shared_ref import PROJECT
 from xxgk import catalogue, spec
 from xxgk.compute import complete
 from xxgk.findings import group_of
 from xxgk.i18n import use_lang
 from xxgk.load import Figures
+from xxgk.report import build_report
 from xxgk.rules import REGISTRY, Context
 from xxgk.values import NA
 
@@ -27,6 +30,7 @@ D = Decimal
 MADE, PUBLISHED, ALL_PUBLISHED = "本年新制作数量", "本年新公开数量", "对外公开总数量"
 ITEMS, AMOUNT = "采购项目数量", "采购总金额"
 FEES = "本年收费金额（单位：万元）"
+PREVIOUS, CHANGE = "上一年项目数量", "本年增/减"
 
 
 def figures(version: str = "2019", overrides: dict | None = None) -> Figures:
@@ -63,6 +67,7 @@ def declared(rule_id: str, result) -> None:
 DECLARED = {
     "P3": ("plausibility", "note", "heuristic"),
     "P4": ("plausibility", "note", "heuristic"),
+    "P5": ("rule", "warning", "implied"),
 }
 
 
@@ -219,3 +224,73 @@ def test_p4_on_a_file_points_at_the_line_and_a_written_unit_is_believed(tmp_path
     report = write_report(tmp_path / "b", values={(T2, "政府集中采购", ITEMS): "2", cell: "8040元"})
     (r,) = [f for f in report.findings if f.rule == "P4"]
     assert r.status == "pass" and r.values["value"] == D("0.804")
+
+
+# --- P5: this year's number of items below zero ------------------------------------------------
+
+
+def test_p5_fails_with_both_figures_and_the_sum():
+    # 行政许可: 2 items last year, 5 fewer this year: 2 − 5 = −3.
+    fig = figures("2019", {(T2, "行政许可", PREVIOUS): 2, (T2, "行政许可", CHANGE): -5})
+    res = run("P5", fig)
+    assert len(res) == 5  # 行政许可, 其他对外管理服务事项, 行政处罚, 行政强制, 行政事业性收费
+    r = one(res, row="行政许可")
+    declared("P5", r)
+    assert r.severity == "warning" and group_of(r) == "rule"
+    assert r.values == {"previous": 2, "change": -5, "total": -3}
+    assert r.column == CHANGE and r.line == fig.lines[(T2, "行政许可", CHANGE)]
+    assert set(r.cells) == {(T2, "行政许可", PREVIOUS), (T2, "行政许可", CHANGE)}
+    assert "上一年项目数量 2，本年增/减 -5" in r.message and "2 - 5 = -3" in r.message
+    assert "不能为负" in r.message
+    with use_lang("en"):
+        assert "2 - 5 = -3 items this year" in r.text() and "cannot be negative" in r.text()
+    assert {x.status for x in res if x.row != "行政许可"} == {"pass"}
+
+
+def test_p5_every_row_and_any_body():
+    fig = figures("2019", {(T2, "行政事业性收费", CHANGE): -1, (T2, "行政处罚", PREVIOUS): 7,
+                           (T2, "行政处罚", CHANGE): -8})
+    res = run("P5", fig, township="上海市人民政府办公厅")
+    assert one(res, row="行政事业性收费").values == {"previous": 0, "change": -1, "total": -1}
+    assert one(res, row="行政处罚").values == {"previous": 7, "change": -8, "total": -1}
+    assert one(res, row="行政强制").status == "pass"
+
+
+@pytest.mark.parametrize("previous, change, total, shown", [(12, -12, 0, "12 - 12 = 0"), (3, 4, 7, "3 + 4 = 7"),
+                                                            (0, 0, 0, "0 + 0 = 0")])
+def test_p5_passes_at_zero_and_above(previous, change, total, shown):
+    fig = figures("2019", {(T2, "行政强制", PREVIOUS): previous, (T2, "行政强制", CHANGE): change})
+    r = one(run("P5", fig), row="行政强制")
+    assert r.status == "pass" and r.severity == "note" and r.values["total"] == total and shown in r.message
+
+
+def test_p5_not_assessable_when_blank_or_not_applicable():
+    fig = figures("2019", {(T2, "行政许可", CHANGE): None, (T2, "行政强制", PREVIOUS): NA})
+    res = run("P5", fig)
+    blank = one(res, row="行政许可")
+    assert blank.status == "not_assessable" and blank.line == fig.lines[(T2, "行政许可", CHANGE)]
+    assert "本年增/减 未填报" in blank.message
+    na = one(res, row="行政强制")
+    assert na.status == "not_assessable" and "上一年项目数量 为“/”" in na.message
+    with use_lang("en"):
+        assert "本年增/减 blank" in blank.text()
+
+
+def test_p5_is_for_the_2019_format_only():
+    assert run("P5", figures("2021")) == []
+
+
+# --- the real reports ----------------------------------------------------------------------------
+
+
+def test_the_seed_and_the_2021_sample_do_not_fail():
+    seed = build_report(PROJECT, "红旗满族乡", 2020)
+    found = {(f.rule, f.row): f.status for f in seed.findings if f.rule in ("P3", "P4", "P5")}
+    assert found == {
+        ("P3", "规章"): "not_assessable",  # the extraction lost the three 规章 figures
+        ("P3", "规范性文件"): "pass",  # 0 made, 0 published
+        ("P4", "政府集中采购"): "pass",  # 6874.6408 万元 over 9 items
+        **{("P5", row): "pass" for row in ("行政许可", "其他对外管理服务事项", "行政处罚", "行政强制", "行政事业性收费")},
+    }
+    sample = build_report(PROJECT, "示例镇", 2021)
+    assert [(f.rule, f.status) for f in sample.findings if f.rule in ("P3", "P4", "P5")] == [("P4", "pass")]

@@ -348,6 +348,18 @@ _rule("P4", "plausibility", "note", ("金额疑似按元填写（乡镇街道）
                   "(above {limit} 万元 per item): it was probably typed in 元. In 元 it would be {intended} 万元; "
                   "please check the unit"),
       na=("{cell}：无法判断，{absent}", "{cell}: not assessable, {absent}"))
+_rule("P5", "rule", "warning", ("本年项目数量不为负（2019 年版）", "this year's number of items is not negative (2019 format)"),
+      "implied",
+      ("第二十条第（五）（六）（八）项每一行：上一年项目数量 + 本年增/减 ≥ 0",
+       "for every row of 第二十条第（五）（六）（八）项: 上一年项目数量 + 本年增/减 ≥ 0"),
+      pass_=("{row}：上一年项目数量 {previous}，本年增/减 {change}，本年 {previous} {op} {size} = {total} 项",
+             "{row}: 上一年项目数量 {previous}, 本年增/减 {change}: {previous} {op} {size} = {total} items this year"),
+      fail=("{row}：上一年项目数量 {previous}，本年增/减 {change}，本年 {previous} {op} {size} = {total} 项，"
+            "项目数量不能为负：减少的不能多于上一年已有的。是否上一年项目数量漏填成了 0，或本年增/减有误？",
+            "{row}: 上一年项目数量 {previous}, 本年增/减 {change}: {previous} {op} {size} = {total} items this year, "
+            "and a number of items cannot be negative: no more can go than there were. Was 上一年项目数量 left at 0 "
+            "by mistake, or is 本年增/减 wrong?"),
+      na=("{row}：无法判断，{absent}", "{row}: not assessable, {absent}"))
 _rule("R11", "plausibility", "note", ("叙述与表格一致", "figures in the narrative match the tables"), "heuristic",
       ("叙述中写明的数字 = 表格中的数字：收到/新收…申请 = 表三 一 总计；上年结转 = 表三 二 总计；结转下年度 = 表三 四 总计；"
        "予以公开 = 表三 （一） 总计；行政复议 = 表四 行政复议 总计；行政诉讼 = 表四 未经复议直接起诉 总计 + 复议后起诉 总计",

@@ -8,6 +8,9 @@ Notes about magnitudes (P1, P4) and about what a body may make (P2) judge only t
 bodies (乡, 镇, 街道, 苏木), because their level can be read reliably from the name; a county, city
 or department report gets none of them. P3 is about the format's own logic (what is made must be
 published), so it judges every body.
+
+P5 is the exception: implied arithmetic (a number of items cannot be negative), so a warning like
+the consistency rules of :mod:`xxgk.rules`; it came with these notes and is registered with them.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from . import catalogue
 from .findings import Finding, finding
 from .i18n import Text
 from .rules import REGISTRY, Context, _label, _line_of, item_1, rule, table_2_part
-from .values import is_number
+from .values import format_value, is_number
 
 # A township-level body's name ends in one of these, optionally followed by the word for its
 # government or office: 红旗满族乡人民政府, 迎宾路街道办事处, 北街办事处, 某某苏木.
@@ -235,3 +238,39 @@ def _p4(ctx: Context) -> Iterator[Finding]:
                           **base)
         else:
             yield finding(r.id, "pass" + per_item, status="pass", values=figures, args=args, **base)
+
+
+@rule("P5")
+def _p5(ctx: Context) -> Iterator[Finding]:
+    # This year's number of items is 上一年项目数量 + 本年增/减; the table does not print it, but it
+    # counts items, so it cannot be negative: implied arithmetic, and a real inconsistency (a
+    # warning, as for R10), whatever the body. It sits with the plausibility notes because it
+    # arrived with them; it belongs with the consistency rules (an R id) when the spec numbers it.
+    if ctx.figures.version != spec.V2019:
+        return  # the 2021 format dropped 上一年项目数量 and 本年增/减
+    r = REGISTRY["P5"]
+    values = ctx.figures.values
+    for caption in (spec.ITEM_5, spec.ITEM_6, spec.ITEM_8):
+        part = table_2_part(ctx.figures.version, caption)
+        previous_col, change_col = (c.label for c in part.column_leaves()[:2])  # 上一年项目数量, 本年增/减
+        for leaf in part.row_leaves():
+            row = leaf.label
+            previous, change = (spec.TABLE_2, row, previous_col), (spec.TABLE_2, row, change_col)
+            # Point at 本年增/减: 上一年项目数量 carries over from last year's report (R10), so the
+            # change is the likelier slip.
+            base = dict(file=ctx.file, table=spec.TABLE_2, row=row, column=change_col, cells=(change, previous))
+            absent = _absent(values, (previous, change))
+            if absent:
+                blank = [k for k in (change, previous) if not is_number(values.get(k))]
+                yield finding(r.id, "na", status="not_assessable", line=_line_of(ctx, blank),
+                              values={"blank": [list(k) for k in blank]}, args={"row": row, "absent": absent}, **base)
+                continue
+            p, c = values[previous], values[change]
+            total = p + c
+            args = {"row": row, "previous": p, "change": format_value(c, spec.Kind.SIGNED),
+                    "op": "-" if c < 0 else "+", "size": abs(c), "total": total}
+            figures = {"previous": p, "change": c, "total": total}
+            if total < 0:
+                yield finding(r.id, "fail", line=_line_of(ctx, (change, previous)), values=figures, args=args, **base)
+            else:
+                yield finding(r.id, "pass", status="pass", values=figures, args=args, **base)
