@@ -174,10 +174,15 @@ def test_p4_the_seeds_thousands_of_wan_yuan_pass():
     assert "6874.6408 万元" in r.message and "平均每项 763.85 万元" in r.message
 
 
-def test_p4_money_with_no_items_is_judged_as_one_item():
-    fail = run("P4", figures("2019", {(T2, "政府集中采购", AMOUNT): 2500}), "某乡")[0]  # 采购项目数量 0
-    assert fail.status == "fail" and fail.values == {"value": 2500, "limit": 2000}
-    assert "应为 0.25 万元" in fail.message and "平均每项" not in fail.message
+def test_p4_money_with_no_items_is_not_assessable():
+    # 2500 万元 with 采购项目数量 0: no amount per item to judge, and the total alone is no evidence.
+    fig = figures("2019", {(T2, "政府集中采购", AMOUNT): 2500})
+    (r,) = run("P4", fig, "某乡")
+    assert r.status == "not_assessable" and r.values == {"value": 2500, "items": 0}
+    assert r.line == fig.lines[(T2, "政府集中采购", ITEMS)]
+    assert "金额为 2500 万元，但采购项目数量为 0" in r.message
+    with use_lang("en"):
+        assert "2500 万元 but 采购项目数量 is 0" in r.text()
     assert run("P4", figures("2019"), "某乡")[0].status == "pass"  # 0 items, 0 万元
 
 

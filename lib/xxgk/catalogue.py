@@ -347,7 +347,10 @@ _rule("P4", "plausibility", "note", ("金额疑似按元填写（乡镇街道）
                   "{cell} is {value} 万元 for {items} items, {per_item} 万元 per item, too large for a 乡/镇/街道 "
                   "(above {limit} 万元 per item): it was probably typed in 元. In 元 it would be {intended} 万元; "
                   "please check the unit"),
-      na=("{cell}：无法判断，{absent}", "{cell}: not assessable, {absent}"))
+      na=("{cell}：无法判断，{absent}", "{cell}: not assessable, {absent}"),
+      no_items=("{cell}：无法判断，金额为 {value} 万元，但{items_cell}为 0，无法计算平均每项金额；请核对这两个数值",
+                "{cell}: not assessable, {value} 万元 but {items_cell} is 0, so there is no amount per item; "
+                "please check both figures"))
 _rule("P5", "rule", "warning", ("本年项目数量不为负（2019 年版）", "this year's number of items is not negative (2019 format)"),
       "implied",
       ("第二十条第（五）（六）（八）项每一行：上一年项目数量 + 本年增/减 ≥ 0",

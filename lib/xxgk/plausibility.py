@@ -227,12 +227,18 @@ def _p4(ctx: Context) -> Iterator[Finding]:
         args.update(value=amount, intended=amount / _YUAN_PER_WAN)
         figures = {"value": amount, "limit": check.limit}
         items = values[check.items] if check.items is not None else None
+        if items == 0 and amount > 0:
+            # Money spent on "0 items": the limit is per item, and the total alone cannot tell a
+            # typo from a real figure (the seed's 6874.6408 with its 9 items lost would look the
+            # same as 8040 typed in 元), so say what is odd and judge nothing.
+            yield finding(r.id, "no_items", status="not_assessable", line=_line_of(ctx, (check.items,)),
+                          values={"value": amount, "items": items}, args={**args, "items_cell": check.items[2]}, **base)
+            continue
         per_item = ""
         if items:
             args.update(items=items, per_item=(amount / items).quantize(_CENT, ROUND_HALF_UP))
             figures.update(items=items, per_item=amount / items)
             per_item = "_items"
-        # Money spent on "0 items" was still spent on something: judged, like fees, as one sum.
         if amount > check.limit * (items or 1):
             yield finding(r.id, "fail" + per_item, line=_line_of(ctx, (check.amount,)), values=figures, args=args,
                           **base)
