@@ -318,6 +318,57 @@ _rule("P2", "plausibility", "note", ("乡镇街道不制定规章", "a 乡/镇/�
             "{row}: {figures}, but only provincial-level governments and those of larger cities (设区的市) make {row}; "
             "a 乡/镇/街道 has none. Were {other_row} or documents of higher bodies counted here?"),
       na=("{row}：无法判断，未填报：{blank}", "{row}: not assessable, blank: {blank}"))
+#: Why a figure a rule needs is not there: blank (missing data) and “/” are told apart.
+ABSENT = {"blank": Text("{cell} 未填报", "{cell} blank"),
+          "na": Text("{cell} 为“/”（不适用）", "{cell} is “/” (not applicable)")}
+_rule("P3", "plausibility", "note", ("本年新公开数量不少于本年新制作数量（2019 年版）",
+                                     "本年新公开数量 not below 本年新制作数量 (2019 format)"), "heuristic",
+      ("规章、规范性文件各自：本年新公开数量 ≥ 本年新制作数量（表二第二十条第（一）项）：二者都必须公开发布，"
+       "未经公布的不得作为行政管理依据",
+       "for 规章 and for 规范性文件: 本年新公开数量 ≥ 本年新制作数量 (table 二, 第二十条第（一）项): both must be "
+       "published, and an unpublished one cannot be applied"),
+      pass_=("{row}：本年新制作 {made} 件，本年新公开 {published} 件", "{row}: {made} made this year, {published} published"),
+      fail=("{row}：本年新制作 {made} 件，本年新公开只有 {published} 件。{row}必须公开发布，未经公布的不得作为行政管理依据，"
+            "新制作的一般当年即公开：是否把别的数字（如依申请公开的件数）填作了本年新公开数量，或把两列填反了？"
+            "如确有年底制作、次年才公开的，请在报告中说明",
+            "{row}: {made} made this year but only {published} published. A {row} must be published (an unpublished "
+            "one cannot be applied), so what is made is normally published the same year: was another figure (such "
+            "as disclosures on application) typed as 本年新公开数量, or the two columns swapped? If some were made "
+            "late in the year and published the next, say so in the report"),
+      na=("{row}：无法判断，{absent}", "{row}: not assessable, {absent}"))
+_rule("P4", "plausibility", "note", ("金额疑似按元填写（乡镇街道）", "amount probably typed in 元 (乡/镇/街道)"),
+      "heuristic",
+      ("乡镇街道：2019 年版 采购总金额 ÷ 采购项目数量 ≤ 2000 万元；2021 年版 本年收费金额 ≤ 1000 万元",
+       "for a 乡/镇/街道: 2019 format 采购总金额 ÷ 采购项目数量 ≤ 2000 万元 per item; "
+       "2021 format 本年收费金额 ≤ 1000 万元"),
+      pass_=("{cell}：{value} 万元 ≤ {limit} 万元", "{cell}: {value} 万元 ≤ {limit} 万元"),
+      pass_items=("{cell}：{value} 万元，{items} 个项目，平均每项 {per_item} 万元 ≤ {limit} 万元",
+                  "{cell}: {value} 万元 for {items} items, {per_item} 万元 per item ≤ {limit} 万元"),
+      fail=("{cell} 为 {value} 万元，对乡镇街道而言过大（超过 {limit} 万元）：很可能是按元填写的。"
+            "如按元计，应为 {intended} 万元；请确认单位",
+            "{cell} is {value} 万元, too large for a 乡/镇/街道 (above {limit} 万元): it was probably typed in 元. "
+            "In 元 it would be {intended} 万元; please check the unit"),
+      fail_items=("{cell} 为 {value} 万元，{items} 个项目，平均每项 {per_item} 万元，对乡镇街道而言过大"
+                  "（每项超过 {limit} 万元）：很可能是按元填写的。如按元计，应为 {intended} 万元；请确认单位",
+                  "{cell} is {value} 万元 for {items} items, {per_item} 万元 per item, too large for a 乡/镇/街道 "
+                  "(above {limit} 万元 per item): it was probably typed in 元. In 元 it would be {intended} 万元; "
+                  "please check the unit"),
+      na=("{cell}：无法判断，{absent}", "{cell}: not assessable, {absent}"),
+      no_items=("{cell}：无法判断，金额为 {value} 万元，但{items_cell}为 0，无法计算平均每项金额；请核对这两个数值",
+                "{cell}: not assessable, {value} 万元 but {items_cell} is 0, so there is no amount per item; "
+                "please check both figures"))
+_rule("P5", "rule", "warning", ("本年项目数量不为负（2019 年版）", "this year's number of items is not negative (2019 format)"),
+      "implied",
+      ("第二十条第（五）（六）（八）项每一行：上一年项目数量 + 本年增/减 ≥ 0",
+       "for every row of 第二十条第（五）（六）（八）项: 上一年项目数量 + 本年增/减 ≥ 0"),
+      pass_=("{row}：上一年项目数量 {previous}，本年增/减 {change}，本年 {previous} {op} {size} = {total} 项",
+             "{row}: 上一年项目数量 {previous}, 本年增/减 {change}: {previous} {op} {size} = {total} items this year"),
+      fail=("{row}：上一年项目数量 {previous}，本年增/减 {change}，本年 {previous} {op} {size} = {total} 项，"
+            "项目数量不能为负：减少的不能多于上一年已有的。是否上一年项目数量漏填成了 0，或本年增/减有误？",
+            "{row}: 上一年项目数量 {previous}, 本年增/减 {change}: {previous} {op} {size} = {total} items this year, "
+            "and a number of items cannot be negative: no more can go than there were. Was 上一年项目数量 left at 0 "
+            "by mistake, or is 本年增/减 wrong?"),
+      na=("{row}：无法判断，{absent}", "{row}: not assessable, {absent}"))
 _rule("R11", "plausibility", "note", ("叙述与表格一致", "figures in the narrative match the tables"), "heuristic",
       ("叙述中写明的数字 = 表格中的数字（表三各项均取总计列）：收到/新收…申请 = 表三 一；上年结转 = 表三 二；"
        "办结/答复/办理…申请 = 表三 （七）总计；予以公开 = （一）；部分公开 = （二）；予以公开及部分公开 = （一）+（二）；"

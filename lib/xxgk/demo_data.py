@@ -7,7 +7,9 @@ for a real body's report.  The figures are made to hold the format's own arithme
   R3 (（七）总计 = its result rows), R6 (table 四 总计 = its four results);
 - across consecutive years of a township: R8 (结转下年度 of N = 上年结转 of N+1), R9 (2021:
   现行有效 = last year's + 制发 − 废止), R10 (2019: 上一年项目数量 follows 本年增/减; 本年新公开
-  ≤ 对外公开总数量); a township makes no 规章 (P2) and stays well under P1's magnitudes.
+  ≤ 对外公开总数量); a township makes no 规章 (P2) and stays well under P1's magnitudes;
+  every 规范性文件 made is published the same year (P3), no 2019 item count goes below zero (P5),
+  and money stays in 万元, well under P4's limits (at most 900 万元 of procurement, 60 万元 of fees).
 
 Some figures are 0 and some reports leave cells blank (a total the kit computes, or the 规章
 row, as in the seed), so both show up in a batch.  ``with_errors`` plants a few deliberate
@@ -151,7 +153,8 @@ def _table_2(rng: random.Random, version: str, state: _State) -> dict[Key, Any]:
         for col in ("本年新制作数量", "本年新公开数量", "对外公开总数量"):
             v[(t, "规章", col)] = 0  # a township makes no 规章 (P2)
         made = rng.randint(0, 6)
-        published = rng.randint(0, made)
+        # P3: a 规范性文件 has no force until published, so what is made is published that year.
+        published = made
         state.normative_published_total += published
         v[(t, "规范性文件", "本年新制作数量")] = made
         v[(t, "规范性文件", "本年新公开数量")] = published
@@ -159,6 +162,7 @@ def _table_2(rng: random.Random, version: str, state: _State) -> dict[Key, Any]:
         for row in ("行政许可", "其他对外管理服务事项", "行政处罚", "行政强制", "行政事业性收费"):
             # R10: this year's 上一年项目数量 is last year's plus last year's change.
             state.items[row] += state.deltas[row]
+            # P5: no more items can go than there are, so this year's count stays ≥ 0.
             delta = rng.randint(-min(3, state.items[row]), 3)
             state.deltas[row] = delta
             v[(t, row, "上一年项目数量")] = state.items[row]

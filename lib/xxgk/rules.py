@@ -28,7 +28,7 @@ class Context:
     figures: Figures
     completed: Completed
     file: str | None = None
-    #: The report's params, for rules that read the narrative or the body's name (R11, P1, P2).
+    #: The report's params, for rules that read the narrative or the body's name (R11, P1, P2, P4).
     params: "Params | None" = None
     #: The params file as the analyst knows it, and where its fields stand, so R11 can point at a line.
     params_file: str | None = None
@@ -265,5 +265,5 @@ def _r10(ctx: Context) -> Iterator[Finding]:
 
 # Plausibility notes and the narrative check live in their own modules; importing them here
 # registers them after the consistency rules, in the order the review lists them.
-from . import plausibility  # noqa: E402,F401,I001  (P1, P2)
+from . import plausibility  # noqa: E402,F401,I001  (P1–P5)
 from . import narrative_check  # noqa: E402,F401  (R11)
