@@ -396,7 +396,7 @@ def test_manifest_records_inputs_status_counts_and_outputs(tmp_path):
     set_value(tmp_path, "示例镇002", 2021, "四", "行政复议", "总计", "99")
     (tmp_path / "params" / "示例镇001" / "2020.yaml").unlink()
     proc = xxgk("batch", "--publish", root=tmp_path)
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == 1, proc.stderr  # a copy to publish without its narrative is refused
     entries = manifest(tmp_path)
     assert set(entries) == {"2020/示例镇001", "2020/示例镇002", "2021/示例镇001", "2021/示例镇002"}
     template = notebook.template_sha256()  # its identity: test_notebook, test_jupyterlab
@@ -412,16 +412,24 @@ def test_manifest_records_inputs_status_counts_and_outputs(tmp_path):
         assert inputs["options"] == {"publish": True, "strict": False, "to": "html", "lang": "en"}
         assert inputs["kit"].startswith(xxgk_version + "+")
         assert e["fingerprint"] == mf.fingerprint(inputs)
+        if key == "2020/示例镇001":
+            assert e["copies"] == {}  # refused: no params file, nothing to publish
+            continue
+        # --publish made the copies to publish, beside the review copies (not made in this root).
+        assert set(e["copies"]) == {"published"}
+        made = e["copies"]["published"]
+        assert made["fingerprint"] == e["fingerprint"] and made["inputs"] == inputs
         for name, suffix in (("html", ".html"), ("ipynb", ".ipynb")):
-            out = e["outputs"][name]
-            assert out["path"] == f"{year}/{township}{suffix}"
+            out = made["outputs"][name]
+            assert out["path"] == f"{year}/published/{township}{suffix}"
             assert out["bytes"] == (tmp_path / "output" / out["path"]).stat().st_size
     r6 = entries["2021/示例镇002"]
     assert r6["status"] == mf.WARNINGS and r6["counts"]["failed"] == 1 and r6["counts"]["errors"] == 0
     assert [c["rule"] for c in r6["failed_checks"]] == ["R6"]
     assert "行政复议" in r6["failed_checks"][0]["messages"][0]
     no_params = entries["2020/示例镇001"]
-    assert no_params["status"] == mf.WARNINGS and any(c["rule"] == "W-NO-PARAMS" for c in no_params["failed_checks"])
+    assert no_params["status"] == mf.INPUT_ERRORS
+    assert [c["rule"] for c in no_params["failed_checks"]] == ["E-PUBLISH-INCOMPLETE", "W-NO-PARAMS"]
     assert entries["2020/示例镇002"]["status"] == mf.OK and entries["2020/示例镇002"]["counts"]["failed"] == 0
 
 

@@ -155,8 +155,8 @@ def entry(township: str, year: int, status: str, **kw) -> dict:
          "counts": {"errors": 0, "failed": 0, "notes": 0, "missing": 0}, "failed_checks": [],
          "figures": {"new_applications": "10", "granted_share": "50.0%", "carried_out": "1", "reviews": "0",
                      "lawsuits": "/"},
-         "outputs": {"html": {"path": f"{year}/{township}.html", "bytes": 1},
-                     "ipynb": {"path": f"{year}/{township}.ipynb", "bytes": 1}}}
+         "copies": {"review": {"outputs": {"html": {"path": f"{year}/{township}.html", "bytes": 1},
+                                           "ipynb": {"path": f"{year}/{township}.ipynb", "bytes": 1}}}}}
     e.update(kw)
     return e
 

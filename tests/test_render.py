@@ -319,4 +319,9 @@ def test_failing_notebook_is_one_line_and_kept_for_inspection(tmp_path, monkeypa
     failed = [c for c in nb.cells if c.get("id") == "boom"][0]
     assert failed.outputs[0].ename == "ValueError"
     assert any("papermill-error-cell-tag" in c.metadata.get("tags", []) for c in nb.cells)
-    assert sorted(p.name for p in nb_path.parent.iterdir()) == [nb_path.name]
+    # The older page is not left where it would be read as current: it is renamed as stale, and
+    # the command says so.
+    stale = html_path.with_name(f"{TOWNSHIP}.过期.html")
+    assert sorted(p.name for p in nb_path.parent.iterdir()) == sorted([nb_path.name, stale.name])
+    assert stale.read_text(encoding="utf-8") == "an older page of this report"
+    assert "已改名为过期文件" in result.stderr and stale.name in result.stderr

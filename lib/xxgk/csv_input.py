@@ -113,7 +113,7 @@ def _read(reader, name: str, err) -> Iterator[Record]:
     note_index = columns.index("note") if "note" in columns else None
     width = len(columns)
     for line, record in rows:
-        if not any(field.strip() for field in record):
+        if not "".join(record).strip():
             continue
         if len(record) > width:
             err("E-COLUMNS", "too_many", {"fields": len(record), "columns": width}, line=line,

@@ -70,6 +70,14 @@ class Collector:
         else:
             self._more[f.rule] += 1
 
+    def full(self, code: str) -> bool:
+        """Whether another ``code`` would only be counted: then it need not even be made, which is
+        what keeps a file of a million bad lines fast."""
+        if self._listed[code] < self.shown:
+            return False
+        self._more[code] += 1
+        return True
+
     def __call__(self, f: Finding) -> None:
         self.add(f)
 
@@ -197,7 +205,8 @@ def figures_from(records: Iterable[Record], version: str, name: str, collector: 
             if p is None:
                 p = placed[(rec.table, rec.row, rec.column)] = _place(rec.table, rec.row, rec.column, version)
             for code, variant, args, fields in p.problems:
-                collector.add(finding(code, variant, args=args, file=name, line=rec.line, **fields))
+                if not collector.full(code):
+                    collector.add(finding(code, variant, args=args, file=name, line=rec.line, **fields))
             if p.meant is not None:
                 seen.setdefault(p.meant, rec.line)
             if p.cell is not None:
@@ -222,9 +231,10 @@ def _read_value(rec: Record, cell: spec.Cell, figures: Figures, seen: dict, pars
     key = cell.key
     table, row, column = key
     if key in seen:
-        first = seen[key]
-        collector.add(finding("E-DUPLICATE", "twice", args={"first_line": first}, file=name, line=rec.line,
-                              table=table, row=row, column=column, values={"first_line": first}, cells=(key,)))
+        if not collector.full("E-DUPLICATE"):
+            first = seen[key]
+            collector.add(finding("E-DUPLICATE", "twice", args={"first_line": first}, file=name, line=rec.line,
+                                  table=table, row=row, column=column, values={"first_line": first}, cells=(key,)))
         return
     seen[key] = rec.line
     value = parsed.get((rec.value, cell.kind))

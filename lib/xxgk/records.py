@@ -6,11 +6,12 @@ them into figures (labels, values, checks) is :mod:`xxgk.load`'s job, the same f
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Record:
+class Record(NamedTuple):
+    """A tuple rather than a dataclass: a broken file may hold a million of them, read one by one."""
+
     table: str
     row: str
     column: str
@@ -24,4 +25,4 @@ class Record:
 
     @classmethod
     def unreadable(cls, line: int | None) -> "Record":
-        return cls("", "", "", "", "", line, readable=False)
+        return cls("", "", "", "", "", line, False)

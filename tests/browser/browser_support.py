@@ -70,7 +70,10 @@ def run_xxgk(*args: str, root: Path, timeout: float = 900, expect: int = 0) -> s
     return proc
 
 
-def output_file(root: Path, township: str, year: int, suffix: str) -> Path:
-    path = root / "output" / str(year) / f"{township}{suffix}"
+def output_file(root: Path, township: str, year: int, suffix: str, *, published: bool = False) -> Path:
+    """A file of the review copy, or of the published copy (``output/<year>/published/``; the PDF is
+    only ever the published copy's)."""
+    folder = root / "output" / str(year) / ("published" if published or suffix == ".pdf" else "")
+    path = folder / f"{township}{suffix}"
     assert path.is_file(), f"{path} was not written"
     return path

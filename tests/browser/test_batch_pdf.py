@@ -21,12 +21,14 @@ def test_batch_prints_every_report_and_reprints_a_missing_pdf(tmp_path, chromium
         box = PdfReader(pdf).pages[0].mediabox
         assert abs(float(box.width) - 595.28) < 1 and abs(float(box.height) - 841.89) < 1
         entry = manifest["reports"][f"{year}/{township}"]
-        assert entry["outputs"]["pdf"]["path"] == f"{year}/{township}.pdf"
-        # --to pdf prints the published copy: no review panel in the page it printed.
-        assert "数据核验" not in output_file(root, township, year, ".html").read_text(encoding="utf-8")
+        assert entry["copies"]["published"]["outputs"]["pdf"]["path"] == f"{year}/published/{township}.pdf"
+        # --to pdf prints the published copy: no review panel in the page it printed, which sits
+        # beside the review copy, not over it.
+        assert "数据核验" not in output_file(root, township, year, ".html", published=True).read_text(encoding="utf-8")
+        assert not (root / "output" / str(year) / f"{township}.html").exists()
 
     township, year = SAMPLE_2021
     output_file(root, township, year, ".pdf").unlink()
     proc = run_xxgk("batch", "--to", "pdf", root=root)
     assert output_file(root, township, year, ".pdf").is_file()
-    assert "1 rendered" in proc.stdout or "1 rendered" in proc.stderr
+    assert "本次生成 1 份" in proc.stderr

@@ -141,7 +141,7 @@ def test_a_table_caption_stays_on_the_page_of_its_table(printed):
 def test_a_table_broken_across_pages_repeats_its_header(pdf_root, tmp_path):
     """Table 三 made taller than a page (every row 12 mm high) must break; each page it is on
     then starts with its header rows."""
-    html = output_file(pdf_root, *SEED, ".html").read_text(encoding="utf-8")
+    html = output_file(pdf_root, *SEED, ".html", published=True).read_text(encoding="utf-8")
     tall = html.replace("</head>", '<style>@media print { table[data-table="三"] tbody tr { height: 12mm; } }</style></head>', 1)
     assert tall != html
     page_file = tmp_path / "tall.html"
