@@ -21,6 +21,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/batch_vs_cli.py
+	$(BIN)/python bench/large_input.py
 
 lock: $(STAMP)
 	( echo "# Pinned versions of every Python package the kit and its tests install (pip freeze)."; \

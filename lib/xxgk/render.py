@@ -116,14 +116,15 @@ def render(root: Path | str, township: str, year: int, *, publish: bool = False,
     t = time.perf_counter()
     report = build_report(root, township, year)
     findings = list(report.findings)
-    if publish and not has_errors(findings):
+    why = refusal(findings, strict=strict)
+    if publish and why is None:
         missing = html.not_provided(report)
         if missing:
-            findings.append(finding("E-PUBLISH-INCOMPLETE", "missing", file=report.layout.display(
-                report.layout.params_file(township, year)), values={"missing": missing},
-                args={"missing": missing, "file": report.layout.display(report.layout.params_file(township, year))}))
+            params = report.layout.display(report.layout.params_file(township, year))
+            findings.append(finding("E-PUBLISH-INCOMPLETE", "missing", file=params, values={"missing": missing},
+                                    args={"missing": missing, "file": params}))
+            why = "incomplete"
     timings["check"] = time.perf_counter() - t
-    why = refusal(findings, strict=strict)
     if why:
         # An unsafe name must not reach a path, not even to tidy up.
         safe = check_township_name(township) is None
