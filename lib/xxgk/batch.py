@@ -454,16 +454,21 @@ def _reap(run: _Running, block: bool) -> int | None:
 
 def _describe_exit(status: int | None, popen: bool) -> str:
     if status is None:
-        return "did not exit"
+        return tr("没有退出", "did not exit")
+    code, sig = None, None
     if popen:
-        return f"exited with status {status}" if status >= 0 else f"killed by {signal.Signals(-status).name}"
-    if os.WIFSIGNALED(status):
+        code, sig = (status, None) if status >= 0 else (None, -status)
+    elif os.WIFSIGNALED(status):
         sig = os.WTERMSIG(status)
-        try:
-            return f"killed by {signal.Signals(sig).name}"
-        except ValueError:
-            return f"killed by signal {sig}"
-    return f"exited with status {os.waitstatus_to_exitcode(status)}"
+    else:
+        code = os.waitstatus_to_exitcode(status)
+    if sig is None:
+        return tr("以状态 {code} 退出", "exited with status {code}", code=code)
+    try:
+        name = signal.Signals(sig).name
+    except ValueError:
+        name = f"signal {sig}"
+    return tr("被 {name} 终止", "killed by {name}", name=name)
 
 
 def _log_tail(log, limit: int = 2000) -> str:
@@ -674,7 +679,8 @@ def _run(todo: list[_Job], opts: Options, engine: str, jobs: int, manifest: mf.M
                         pending.append(job)
                         time.sleep(0.2)
                         break
-                    _finish(_failed_entry(job, f"could not start a worker: {e}"), job, 0.0, manifest, result, emit)
+                    _finish(_failed_entry(job, tr("无法启动工作进程：{e}", "could not start a worker: {e}", e=e)), job, 0.0,
+                            manifest, result, emit)
                     continue
                 running[run.fd] = run
                 sel.register(run.fd, selectors.EVENT_READ, run)
@@ -744,8 +750,9 @@ def _entry_from(run: _Running, status: int | None) -> dict[str, Any]:
         return entry
     # Died without a word: a crash (segfault, out of memory, os._exit in a cell).
     tail = [line for line in _log_tail(run.log).splitlines() if line.strip()]
-    detail = f"; last output: {tail[-1].strip()[:200]}" if tail else ""
-    return _failed_entry(run.job, f"worker {_describe_exit(status, run.popen is not None)} before reporting{detail}")
+    detail = tr("；最后的输出：{t}", "; last output: {t}", t=tail[-1].strip()[:200]) if tail else ""
+    return _failed_entry(run.job, tr("工作进程在报告结果前{how}{detail}", "worker {how} before reporting{detail}",
+                                     how=_describe_exit(status, run.popen is not None), detail=detail))
 
 
 def _finish(entry: dict[str, Any], job: _Job, seconds: float, manifest: mf.Manifest, result: BatchResult,

@@ -21,6 +21,8 @@ from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
 from traitlets.config import Config
 
+from .i18n import tr
+
 KERNEL_NAME = "python3"
 #: Kernel command-line options: no IPython history database (parallel kernels would contend for
 #: its SQLite lock, and a report has no history worth keeping); only critical kernel log lines,
@@ -130,12 +132,13 @@ def execute(template: nbformat.NotebookNode, parameters: dict[str, Any], *, cwd:
             )
     except PapermillExecutionError as e:
         nb = scrub(sink[-1], template_ids, labels) if sink else None
-        raise ExecutionFailed(f"cell {e.cell_index + 1} raised {e.ename}: {_first_line(e.evalue)}",
+        raise ExecutionFailed(tr("第 {n} 个单元出错：{name}: {value}", "cell {n} raised {name}: {value}",
+                                 n=e.cell_index + 1, name=e.ename, value=_first_line(e.evalue)),
                               nb, e.cell_index) from e
     except Exception as e:  # kernel that dies or never starts, timeouts: nbclient raises several kinds
         nb = scrub(sink[-1], template_ids, labels) if sink else None
         started = nb is not None and any(c.get("execution_count") for c in nb.cells)
-        raise ExecutionFailed(f"{type(e).__name__}: {_first_line(str(e)) or 'kernel failure'}",
+        raise ExecutionFailed(f"{type(e).__name__}: {_first_line(str(e)) or tr('内核故障', 'kernel failure')}",
                               nb, kernel_started=started) from e
     return scrub(nb, template_ids, labels)
 
