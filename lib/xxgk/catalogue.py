@@ -215,7 +215,21 @@ _code("E-NAME", "input", "error", ("乡镇名称不能用作文件名", "unsafe 
       dot=("以点开头", "starts with a dot"),
       separator=("含有路径分隔符或 Windows 文件名不允许的字符", "contains a path separator or a character Windows forbids in file names"),
       control=("含有控制字符", "contains a control character"),
-      spaces=("首尾有空格", "has leading or trailing spaces"))
+      spaces=("首尾有空格", "has leading or trailing spaces"),
+      trailing_dot=("以点结尾（Windows 会去掉文件名末尾的点，文件就不再是这个名称）",
+                    "ends with a dot (Windows strips a trailing dot from a file name, so the files would lose the name)"),
+      reserved=("在 Windows 看来是保留的设备名 {device}（Windows 不分大小写、不看扩展名，在 Windows 上无法建立这样的文件）",
+                "is, to Windows, the reserved device name {device} (Windows ignores case and extension: no such file "
+                "can be made on Windows)"),
+      too_long=("乡镇名称“{name}”太长：{chars} 个字符，UTF-8 编码 {bytes} 字节（一个汉字 3 字节）。由名称生成的最长文件名"
+                "是 {longest}，比名称多 {extra} 字节，而文件名最多 {max} 字节，所以乡镇名称最多 {limit} 字节，"
+                "即 {limit_chinese} 个汉字",
+                "township name “{name}” is too long: {chars} characters, {bytes} bytes in UTF-8 (3 per Chinese "
+                "character). The longest file name made from it is {longest}, {extra} bytes more than the name, and a "
+                "file name has at most {max} bytes: a township name may have at most {limit} bytes, that is "
+                "{limit_chinese} Chinese characters"),
+      longest=("{before}<乡镇>{after}（写入文件时所用的临时文件）", "{before}<township>{after} (a temporary file a file is "
+               "written through)"))
 _code("E-YEAR", "input", "error", ("没有该年度的格式", "no format for the year"),
       before=("没有 {first} 年以前报告年度的官方格式", "no official format is encoded for reporting years before {first}"))
 _code("E-PARAMS-READ", "input", "error", ("无法读取参数文件", "params file unreadable"),

@@ -124,7 +124,7 @@ def render(root: Path | str, township: str, year: int, *, publish: bool = False,
 
         t = time.perf_counter()
         try:
-            pdf_path = pdf.print_pdf(html_path, html_path.with_suffix(".pdf"))
+            pdf_path = pdf.print_pdf(html_path, layout.output_pdf(township, year))
         except pdf.PdfError as e:
             return RenderResult(township, year, "failed", findings, html_path, nb_path, error=str(e), timings=timings, report=report)
         timings["pdf"] = time.perf_counter() - t
