@@ -211,3 +211,8 @@ def test_the_temporary_files_are_named_as_counted(tmp_path):
     assert tmp.startswith(".某镇.html.") and tmp.endswith(".tmp")
     assert len(tmp) == len(".某镇.html.") + 8 + len(".tmp")
     assert os.listdir(tmp_path) == ["某镇.html"]
+
+
+def test_the_readme_states_the_limit():
+    text = " ".join((Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8").split())
+    assert f"{LIMIT_BYTES} bytes in UTF-8, that is {LIMIT_CHINESE} Chinese characters" in text
