@@ -143,10 +143,11 @@ class Layout:
     def work_copy(self, township: str, year: int) -> Path:
         return self.root / WORK_DIR / f"{year}-{township}.ipynb"
 
-    def names(self, township: str, year: int) -> list[str]:
+    def names(self, township: str, year: int | str) -> list[str]:
         """Every file or folder name made from the township's name: what is read, what is written,
         and the temporary file each is written through.  A file the kit comes to write must be
-        listed here, so that names too long for it are refused before anything is written."""
+        listed here, so that names too long for it are refused before anything is written.
+        (``year`` may be a stand-in of the same length, such as ``"YYYY"``.)"""
         written = [p.name for p in (*self.outputs(township, year), self.work_copy(township, year))]
         read = [self.data_file(township, year).name, self.params_file(township, year).parent.name]
         return read + written + [temp_name(n) for n in written]
