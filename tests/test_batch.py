@@ -240,6 +240,59 @@ def test_a_failing_report_does_not_stop_the_others(tmp_path):
     assert (tmp_path / "output" / "2021" / "示例镇002.html").exists()
 
 
+def replace_line(root: Path, township: str, year: int, key: str, line: str) -> int:
+    """Replace the params file's line that starts with ``key``; its line number."""
+    path = root / "params" / township / f"{year}.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    (n,) = [i for i, text in enumerate(lines) if text.startswith(key)]
+    lines[n] = line
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return n + 1
+
+
+def test_broken_params_files_do_not_stop_the_others(tmp_path):
+    make_demo(tmp_path, townships=3, years=(2021,))
+    date_line = replace_line(tmp_path, "示例镇002", 2021, "publish_date:", "publish_date: 2022-02-30")
+    yaml_line = replace_line(tmp_path, "示例镇003", 2021, "body:", "body: 示例镇003人民政府: 第二个冒号")
+    proc = xxgk("batch", "-j", "2", root=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert sorted(rendered(proc)) == [("INPUT ERRORS", "示例镇002", 2021), ("INPUT ERRORS", "示例镇003", 2021),
+                                      ("ok", "示例镇001", 2021)]
+    out = tmp_path / "output" / "2021"
+    assert sorted(p.name for p in out.iterdir()) == ["示例镇001.html", "示例镇001.ipynb"]
+    summary = proc.stderr[proc.stderr.index("report(s) in"):]
+    assert re.search(rf"INPUT ERRORS 2021 示例镇002: 1 input error\(s\); first: params/示例镇002/2021.yaml:{date_line}: "
+                     r"field “publish_date”: the date does not exist", summary), summary
+    assert re.search(rf"INPUT ERRORS 2021 示例镇003: 1 input error\(s\); first: params/示例镇003/2021.yaml:{yaml_line}: "
+                     r"not valid YAML", summary), summary
+    entries = manifest(tmp_path)
+    assert entries["2021/示例镇002"]["status"] == entries["2021/示例镇003"]["status"] == mf.INPUT_ERRORS
+    assert entries["2021/示例镇001"]["status"] == mf.OK
+
+
+def test_names_windows_reserves_or_too_long_do_not_stop_the_others(tmp_path):
+    make_demo(tmp_path, townships=1, years=(2021,))
+    data = tmp_path / "data" / "2021"
+    long_name = "镇" * 80  # fits as a data file's name, not as the temporary file of its page
+    for name in ("con", "COM1.镇", long_name):
+        (data / f"{name}.csv").write_bytes((data / "示例镇001.csv").read_bytes())
+    proc = xxgk("batch", "-j", "2", root=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr and "too long" in proc.stderr
+    assert sorted(rendered(proc)) == sorted([("INPUT ERRORS", "con", 2021), ("INPUT ERRORS", "COM1.镇", 2021),
+                                             ("INPUT ERRORS", long_name, 2021), ("ok", "示例镇001", 2021)])
+    out = tmp_path / "output" / "2021"
+    assert sorted(p.name for p in out.iterdir()) == ["示例镇001.html", "示例镇001.ipynb"]
+    for name in ("con", "COM1.镇"):
+        assert re.search(rf"INPUT ERRORS 2021 {re.escape(name)}: 1 input error\(s\); first: township name “{re.escape(name)}” is, "
+                         r"to Windows, the reserved device name", proc.stderr), proc.stderr
+    entries = manifest(tmp_path)
+    assert {k: e["status"] for k, e in entries.items()} == {
+        "2021/con": mf.INPUT_ERRORS, "2021/COM1.镇": mf.INPUT_ERRORS, f"2021/{long_name}": mf.INPUT_ERRORS,
+        "2021/示例镇001": mf.OK}
+
+
 FAKE_KERNEL = """
 import os, sys
 count_file = os.environ["FAKE_KERNEL_COUNT"]

@@ -178,6 +178,32 @@ def test_one_bad_report_among_many(root):
     assert "共检查 3 份报告：输入错误 1 项" in res.output
 
 
+BROKEN_PARAMS = {
+    # A date that does not exist, on the publish_date line (4).
+    "impossible_date": ("township: 丙镇\nyear: 2021\nbody: 丙镇人民政府\npublish_date: 2022-02-30\n", 4, "E-PARAMS-TYPE"),
+    # Not YAML: a second colon on the body line (3).
+    "invalid_yaml": ("township: 丙镇\nyear: 2021\nbody: 丙镇人民政府: 又一个冒号\npublish_date: 2022-01-20\n", 3, "E-PARAMS-YAML"),
+    # A tag YAML cannot apply (line 5).
+    "bad_tag": ("township: 丙镇\nyear: 2021\nbody: 丙镇人民政府\npublish_date: 2022-01-20\ncode: !!int 〇一\n", 5, "E-PARAMS-YAML"),
+}
+
+
+@pytest.mark.parametrize("kind", BROKEN_PARAMS)
+def test_one_broken_params_file_does_not_stop_the_others(root, kind):
+    params, line, code = BROKEN_PARAMS[kind]
+    add_report(root, "丙镇", 2021, zeros_csv("2021"), params=params)
+    res = check(root)
+    assert res.exit_code == 1 and (res.exception is None or isinstance(res.exception, SystemExit))
+    assert "Traceback" not in res.output
+    assert "甲镇 2021：输入错误 0 项" in res.output and "乙乡 2020：输入错误 0 项" in res.output
+    assert "丙镇 2021：输入错误 1 项" in res.output and "共检查 3 份报告：输入错误 1 项" in res.output
+    assert any(l.startswith(f"params/丙镇/2021.yaml:{line}: 错误 {code}") for l in res.output.splitlines()), res.output
+    items = json.loads(check(root, "--format", "json").output)
+    assert {(i["township"], i["year"]) for i in items} == {("甲镇", 2021), ("乙乡", 2020), ("丙镇", 2021)}
+    (bad,) = [i for i in items if i["status"] == "fail" and i["severity"] == "error"]
+    assert (bad["township"], bad["rule"], bad["file"], bad["line"]) == ("丙镇", code, "params/丙镇/2021.yaml", line)
+
+
 # --- JSON -------------------------------------------------------------------------------------
 
 

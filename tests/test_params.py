@@ -3,6 +3,7 @@ unsafe name refused before anything is read."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -130,3 +131,106 @@ def test_unsafe_name_refused_before_anything_is_read(tmp_path, monkeypatch):
     report = build_report(tmp_path / "data" / "x", "../../secret", 2020)
     assert [f.rule for f in report.findings] == ["E-NAME"]
     assert report.figures is None and report.params is None
+
+
+# --- publish_date --------------------------------------------------------------------------------
+
+#: Every way of writing the date the README names; line 4 of the file holds the key.
+DATE_FORMS = ["2021-01-26", "2021-1-26", "2021/1/26", "2021/01/26", "2021.1.26", "2021年1月26日", "2021年01月26日",
+              "２０２１年１月２６日", "２０２１/１/２６", "２０２１－１－２６", '"2021-01-26"', "'2021年1月26日'"]
+
+
+def params_with_date(tmp_path, written: str, before: str = "") -> Path:
+    p = tmp_path / "p.yaml"
+    p.write_text(f"township: 某镇\nyear: 2021\nbody: 某镇人民政府\n{before}publish_date: {written}\n", encoding="utf-8")
+    return p
+
+
+@pytest.mark.parametrize("written", DATE_FORMS)
+def test_publish_date_written_the_usual_ways(tmp_path, written):
+    loaded = load_params(params_with_date(tmp_path, written))
+    assert loaded.findings == []
+    assert loaded.params.publish_date == dt.date(2021, 1, 26)
+
+
+def test_a_leap_day_is_a_date(tmp_path):
+    assert load_params(params_with_date(tmp_path, "2020年2月29日")).params.publish_date == dt.date(2020, 2, 29)
+
+
+def assert_refused_date(loaded, line: int) -> str:
+    (f,) = loaded.findings
+    assert f.rule == "E-PARAMS-TYPE" and f.is_error and f.values["field"] == "publish_date"
+    assert f.file == "params/某镇/2021.yaml" and f.line == line
+    assert loaded.params is None
+    return f.text()
+
+
+ACCEPTED_FORMS_ZH = ("2021-01-26", "2021/1/26", "2021.1.26", "2021年1月26日")
+
+
+@pytest.mark.parametrize("written", ["2022-02-30", "2021年13月1日", "2021/2/29", "2021.4.31", "2021-00-10", "2021年1月0日",
+                                     "２０２２－０２－３０"])
+def test_an_impossible_date_is_refused_at_its_line_with_the_accepted_forms(tmp_path, written):
+    text = assert_refused_date(load_params(params_with_date(tmp_path, written), "params/某镇/2021.yaml"), line=4)
+    assert "不存在" in text
+    assert all(form in text for form in ACCEPTED_FORMS_ZH), text
+
+
+@pytest.mark.parametrize("written", ["明年", "2021年1月", "26/1/2021", "2021-01", "二〇二一年一月二十六日", "20210126",
+                                     "2021-01-26 10:00:00", "[2021, 1, 26]", "true", "2021-1/26"])
+def test_an_unreadable_date_is_refused_at_its_line_with_the_accepted_forms(tmp_path, written):
+    # The key on line 6: a two-line block stands before it.
+    text = assert_refused_date(load_params(params_with_date(tmp_path, written, before="title: |\n  标题\n"),
+                                           "params/某镇/2021.yaml"), line=6)
+    assert all(form in text for form in ACCEPTED_FORMS_ZH), text
+
+
+def test_a_refused_date_in_english(tmp_path):
+    from xxgk.i18n import use_lang
+
+    loaded = load_params(params_with_date(tmp_path, "2022-02-30"), "params/某镇/2021.yaml")
+    with use_lang("en"):
+        text = loaded.findings[0].text()
+    assert "publish_date" in text and "2022-02-30" in text and "does not exist" in text
+    assert all(form in text for form in ACCEPTED_FORMS_ZH), text
+
+
+def test_an_impossible_date_in_another_field_is_just_text(tmp_path):
+    # YAML would read it as a timestamp and fail; a title is text, whatever it looks like.
+    p = tmp_path / "p.yaml"
+    p.write_text("township: 某镇\nyear: 2021\nbody: 某镇人民政府\npublish_date: 2022-01-20\ntitle: 2022-02-30\n",
+                 encoding="utf-8")
+    loaded = load_params(p)
+    assert loaded.findings == [] and loaded.params.title == "2022-02-30"
+
+
+def test_an_explicit_timestamp_tag_is_read_as_written(tmp_path):
+    ok = load_params(params_with_date(tmp_path, "!!timestamp 2021-01-26"))
+    assert ok.findings == [] and ok.params.publish_date == dt.date(2021, 1, 26)
+    assert_refused_date(load_params(params_with_date(tmp_path, "!!timestamp 2022-02-30"), "params/某镇/2021.yaml"), line=4)
+
+
+def test_an_impossible_date_through_check_is_a_finding_not_a_traceback(tmp_path):
+    from typer.testing import CliRunner
+
+    from xxgk.cli import app
+    from xxgk.csv_input import template_csv
+
+    (tmp_path / "data" / "2021").mkdir(parents=True)
+    (tmp_path / "data" / "2021" / "某镇.csv").write_text(template_csv("2021"), encoding="utf-8")
+    (tmp_path / "params" / "某镇").mkdir(parents=True)
+    (tmp_path / "params" / "某镇" / "2021.yaml").write_text(
+        "township: 某镇\nyear: 2021\nbody: 某镇人民政府\npublish_date: 2022-02-30\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", "--root", str(tmp_path)])
+    assert result.exit_code == 1 and (result.exception is None or isinstance(result.exception, SystemExit))
+    assert "Traceback" not in result.output
+    assert any(line.startswith("params/某镇/2021.yaml:4: 错误 E-PARAMS-TYPE") for line in result.output.splitlines()), result.output
+
+
+@pytest.mark.parametrize("line5, expected_line", [("code: !!int abc", 5), ("overview: !!float 一点五", 5),
+                                                  ("overview: " + "[" * 1000 + "]" * 1000, None)])
+def test_yaml_that_fails_inside_the_reader_is_an_invalid_yaml_finding(tmp_path, line5, expected_line):
+    p = tmp_path / "p.yaml"
+    p.write_text(f"township: 某镇\nyear: 2021\nbody: 某镇人民政府\npublish_date: 2022-01-20\n{line5}\n", encoding="utf-8")
+    (f,) = load_params(p, "params/某镇/2021.yaml").findings
+    assert f.rule == "E-PARAMS-YAML" and f.file == "params/某镇/2021.yaml" and f.line == expected_line

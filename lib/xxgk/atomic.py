@@ -8,18 +8,21 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Callable, Iterator, TextIO
 
+from . import paths
+
 
 @contextmanager
 def replacing(target: Path | str, mode: str = "wb", **open_kw) -> Iterator[IO]:
     """A file to write ``target``'s new content to: a temporary file beside it, flushed to disk
     and renamed into place when the block ends, removed if the block raises (Ctrl-C included).
 
-    Beside, not in /tmp: :func:`os.replace` is atomic only within one file system.  Batch cleans
-    up after killed workers by the ``.NAME.*.tmp`` pattern, so keep it.
+    Beside, not in /tmp: :func:`os.replace` is atomic only within one file system.  The name comes
+    from :mod:`xxgk.paths`: batch cleans up after killed workers by it, and township names too long
+    for it are refused there.
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=paths.temp_prefix(target.name), suffix=paths.TEMP_SUFFIX)
     try:
         with os.fdopen(fd, mode, **open_kw) as f:
             yield f

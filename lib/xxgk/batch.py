@@ -274,7 +274,7 @@ def render_one(root: Path, township: str, year: int, *, publish: bool, strict: b
         from .i18n import tr
 
         errors = sort_findings(f for f in findings if f.is_error)
-        first = f"{errors[0].where()}: {errors[0].text()}" if errors else ""
+        first = ": ".join(x for x in (errors[0].where(), errors[0].text()) if x) if errors else ""
         error = tr("输入错误 {n} 项；第一项：{first}", "{n} input error(s); first: {first}", n=tally(errors).errors, first=first)
     outputs = {}
     for name, path in (("html", result.html_path), ("ipynb", result.notebook_path), ("pdf", result.pdf_path)):
@@ -483,18 +483,14 @@ def _log_tail(log, limit: int = 2000) -> str:
 
 def _remove_partial_files(layout: Layout, township: str, year: int) -> None:
     """Temporary files a killed worker left beside its targets (atomic.write_bytes names them)."""
-    for target in (*layout.outputs(township, year, publish=False), *layout.outputs(township, year, publish=True)):
-        for tmp in target.parent.glob(f".{glob_escape(target.name)}.*.tmp"):
+    from .paths import temp_glob
+
+    for target in layout.all_outputs(township, year):
+        for tmp in target.parent.glob(temp_glob(target.name)):
             try:
                 tmp.unlink()
             except OSError:
                 pass
-
-
-def glob_escape(name: str) -> str:
-    import glob
-
-    return glob.escape(name)
 
 
 #: Modules a new IPython shell and a report import on first use (found by listing sys.modules in a

@@ -206,13 +206,30 @@ _code("N-ALIAS", "label", "note", ("非官方标签写法", "label variant"),
 
 # --- input: the params file and the report's name and year ---------------------------------------
 
+#: The ways ``publish_date`` may be written (xxgk.params.parse_date reads them; full-width digits too).
+_DATE_FORMS = ("2021-01-26、2021/1/26、2021.1.26 或 2021年1月26日", "2021-01-26, 2021/1/26, 2021.1.26 or 2021年1月26日")
+
 _code("E-NAME", "input", "error", ("乡镇名称不能用作文件名", "unsafe township name"),
       unsafe=("乡镇名称“{name}”{problem}，不能用作文件名", "township name “{name}” {problem}; it is not safe as a file name"),
       empty=("为空", "is empty"),
       dot=("以点开头", "starts with a dot"),
       separator=("含有路径分隔符或 Windows 文件名不允许的字符", "contains a path separator or a character Windows forbids in file names"),
       control=("含有控制字符", "contains a control character"),
-      spaces=("首尾有空格", "has leading or trailing spaces"))
+      spaces=("首尾有空格", "has leading or trailing spaces"),
+      trailing_dot=("以点结尾（Windows 会去掉文件名末尾的点，文件就不再是这个名称）",
+                    "ends with a dot (Windows strips a trailing dot from a file name, so the files would lose the name)"),
+      reserved=("在 Windows 看来是保留的设备名 {device}（Windows 不分大小写、不看扩展名，在 Windows 上无法建立这样的文件）",
+                "is, to Windows, the reserved device name {device} (Windows ignores case and extension: no such file "
+                "can be made on Windows)"),
+      too_long=("乡镇名称“{name}”太长：{chars} 个字符，UTF-8 编码 {bytes} 字节（一个汉字 3 字节）。由名称生成的最长文件名"
+                "是 {longest}，比名称多 {extra} 字节，而文件名最多 {max} 字节，所以乡镇名称最多 {limit} 字节，"
+                "即 {limit_chinese} 个汉字",
+                "township name “{name}” is too long: {chars} characters, {bytes} bytes in UTF-8 (3 per Chinese "
+                "character). The longest file name made from it is {longest}, {extra} bytes more than the name, and a "
+                "file name has at most {max} bytes: a township name may have at most {limit} bytes, that is "
+                "{limit_chinese} Chinese characters"),
+      longest=("{before}<乡镇>{after}（写入文件时所用的临时文件）", "{before}<township>{after} (a temporary file a file is "
+               "written through)"))
 _code("E-YEAR", "input", "error", ("没有该年度的格式", "no format for the year"),
       before=("没有 {first} 年以前报告年度的官方格式", "no official format is encoded for reporting years before {first}"))
 _code("E-PARAMS-READ", "input", "error", ("无法读取参数文件", "params file unreadable"),
@@ -221,7 +238,8 @@ _code("E-PARAMS-ENCODING", "input", "error", ("参数文件编码有误", "param
       not_utf8=("参数文件不是 UTF-8 编码", "the params file is not UTF-8"))
 _code("E-PARAMS-YAML", "input", "error", ("参数文件不是有效的 YAML", "invalid YAML"),
       invalid=("不是有效的 YAML：{problem}", "not valid YAML: {problem}"),
-      not_mapping=("参数文件必须是“字段: 值”的映射", "the params file must be a mapping of field: value"))
+      not_mapping=("参数文件必须是“字段: 值”的映射", "the params file must be a mapping of field: value"),
+      too_deep=("不是有效的 YAML：括号嵌套层次太深", "not valid YAML: brackets nested too deeply"))
 _code("E-PARAMS-MISSING", "input", "error", ("缺少必填字段", "required field missing"),
       missing=("缺少必填字段“{field}”", "required field “{field}” is missing"))
 _code("E-PARAMS-FIELD", "input", "error", ("未知字段", "unknown field"),
@@ -232,7 +250,9 @@ _code("E-PARAMS-TYPE", "input", "error", ("字段值有误", "wrong field value"
                    "field “code”: YAML reads the unquoted {written} as the number {got}, losing its leading zeros; "
                    "write it in quotes: code: \"{written}\""),
       year_digits=("年份请用阿拉伯数字书写，例如 2020", "write the year in Arabic digits, e.g. 2020"),
-      date=("日期应写作 2021-01-26", "a date is written 2021-01-26"),
+      date=("不是可读的日期；日期写作 " + _DATE_FORMS[0], "not a date that can be read; a date is written " + _DATE_FORMS[1]),
+      date_impossible=("这一日期不存在（月份或日数超出范围）；日期写作 " + _DATE_FORMS[0],
+                       "the date does not exist (month or day out of range); a date is written " + _DATE_FORMS[1]),
       integer=("应为整数", "should be a whole number"),
       text=("应为文字", "should be text"),
       version=("应为 \"2019\" 或 \"2021\"", "should be \"2019\" or \"2021\""),

@@ -61,7 +61,7 @@ def select(root: Path, township: str | None, year: int | None) -> list[tuple[str
 
 def run_checks(root: Path, township: str | None = None, year: int | None = None) -> list[Checked]:
     # A bad name is refused before the folder is even listed.
-    if township is not None and (bad := check_township_name(township)):
+    if township is not None and (bad := check_township_name(township, year)):
         return [Checked(township, year, [bad])]
     return [Checked.of(build_report(root, t, y)) for t, y in select(root, township, year)]
 

@@ -8,15 +8,60 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
 from .catalogue import message
 from .findings import Finding, finding
+
+
+class Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, with dates left as the text they are written as.
+
+    YAML 1.1 builds a date from anything shaped like ``2022-02-30`` while parsing, and an impossible
+    one escaped ``yaml.safe_load`` as a bare ValueError (no file, no line); and an analyst's
+    ``2021年1月26日`` was never a YAML date anyway.  :class:`Params` reads every form itself.
+    """
+
+    def construct_object(self, node, deep=False):
+        # An explicit tag on text it cannot convert (``!!int abc``) raises ValueError from deep in
+        # the constructor; say where, as for any other YAML error.
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise yaml.constructor.ConstructorError(None, None, str(exc), node.start_mark) from None
+
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+Loader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != _TIMESTAMP]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+Loader.add_constructor(_TIMESTAMP, yaml.SafeLoader.construct_yaml_str)  # ``!!timestamp 2021-01-26`` too
+
+#: 2021-01-26, 2021-1-26, 2021/1/26, 2021.1.26 (one separator throughout) and 2021年1月26日, after
+#: full-width digits and separators are made half-width and spaces dropped.
+_DATE = re.compile(r"([0-9]{4})(?:([-/.])([0-9]{1,2})\2([0-9]{1,2})|年([0-9]{1,2})月([0-9]{1,2})日)", re.ASCII)
+
+
+def parse_date(text: str) -> dt.date:
+    """The date ``text`` names, in any of the forms analysts write; PydanticCustomError otherwise."""
+    compact = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    m = _DATE.fullmatch(compact)
+    if not m:
+        raise PydanticCustomError("date_form", "not a date in an accepted form")
+    year, month, day = (int(x) for x in (m.group(1), m.group(3) or m.group(5), m.group(4) or m.group(6)))
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise PydanticCustomError("date_impossible", "no such date") from None
 
 
 class Params(BaseModel):
@@ -43,6 +88,16 @@ class Params(BaseModel):
         if isinstance(v, bool) or not isinstance(v, (int, str)) or (isinstance(v, str) and not v.strip().isascii()):
             raise ValueError("year_digits")
         return v
+
+    @field_validator("publish_date", mode="before")
+    @classmethod
+    def _written_date(cls, v: Any) -> Any:
+        if isinstance(v, str):
+            return parse_date(v)
+        if isinstance(v, dt.date):  # given from Python; a datetime is pydantic's to judge
+            return v
+        # Not a number either: pydantic would read 20210126 as seconds since 1970.
+        raise PydanticCustomError("date_form", "not a date in an accepted form")
 
 
 @dataclass
@@ -71,8 +126,8 @@ def field_positions(text: str | None) -> dict[str, FieldPosition]:
     if not text:
         return {}
     try:
-        node = yaml.compose(text)
-    except yaml.YAMLError:
+        node = yaml.compose(text, Loader=Loader)
+    except (yaml.YAMLError, RecursionError):
         return {}
     if not isinstance(node, yaml.MappingNode):
         return {}
@@ -106,12 +161,14 @@ def load_params(path: Path, display_name: str | None = None) -> LoadedParams:
     except UnicodeDecodeError:
         return LoadedParams(None, [err("E-PARAMS-ENCODING", "not_utf8")], digest)
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         problem = getattr(exc, "problem", None) or str(exc)
         return LoadedParams(None, [err("E-PARAMS-YAML", "invalid", {"problem": problem}, line=line)], digest)
+    except RecursionError:  # brackets nested thousands deep: PyYAML's parser recurses per level
+        return LoadedParams(None, [err("E-PARAMS-YAML", "too_deep")], digest)
     if not isinstance(data, dict):
         return LoadedParams(None, [err("E-PARAMS-YAML", "not_mapping")], digest)
     fields = field_positions(text)
@@ -144,7 +201,7 @@ def load_params(path: Path, display_name: str | None = None) -> LoadedParams:
 #: pydantic's error types, in the analyst's words (others keep pydantic's English).
 _PROBLEMS = {
     "date_type": "date", "date_parsing": "date", "date_from_datetime_parsing": "date",
-    "date_from_datetime_inexact": "date", "int_parsing": "integer", "int_type": "integer",
+    "date_from_datetime_inexact": "date", "date_form": "date", "date_impossible": "date_impossible", "int_parsing": "integer", "int_type": "integer",
     "int_from_float": "integer", "string_type": "text", "literal_error": "version",
     "greater_than_equal": "range", "less_than_equal": "range",
 }

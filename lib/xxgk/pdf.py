@@ -14,7 +14,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from . import browser
+from . import browser, paths
 from .i18n import tr
 
 
@@ -33,8 +33,8 @@ def print_pdf(html: Path, pdf: Path, *, timeout: float = 120.0) -> Path:
         raise PdfError(tr("无法打印 {name}：{html} 不存在", "cannot print {name}: {html} does not exist", name=pdf.name, html=html))
     pdf.parent.mkdir(parents=True, exist_ok=True)
     # Named like xxgk.atomic's temporary files, so that a batch cleaning up after a killed worker
-    # finds it too.
-    fd, name = tempfile.mkstemp(dir=pdf.parent, prefix=f".{pdf.name}.", suffix=".tmp")
+    # finds it too, and a township name too long for it is refused before rendering.
+    fd, name = tempfile.mkstemp(dir=pdf.parent, prefix=paths.temp_prefix(pdf.name), suffix=paths.TEMP_SUFFIX)
     os.close(fd)
     partial = Path(name)
     try:

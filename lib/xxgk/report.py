@@ -45,7 +45,7 @@ class Report:
 
 def build_report(root: Path | str, township: str, year: int) -> Report:
     layout = Layout(Path(root))
-    bad_name = check_township_name(township)
+    bad_name = check_township_name(township, year)
     if bad_name:
         return Report(township, year, layout, spec.V2019, findings=[bad_name])
     if year < spec.FIRST_YEAR:

@@ -19,11 +19,11 @@ import shlex
 import sys
 from pathlib import Path
 
-from . import atomic, notebook
+from . import atomic, notebook, paths
 from .i18n import T, get_lang
 from .paths import Layout, check_township_name
 
-WORK_DIR = Path("notebooks") / "work"
+WORK_DIR = paths.WORK_DIR
 #: The root as the copy sees it from ``<root>/notebooks/work/``.
 COPY_ROOT = "../.."
 
@@ -45,13 +45,13 @@ class Refused(Exception):
 
 
 def copy_path(root: Path | str, township: str, year: int) -> Path:
-    return Path(root) / WORK_DIR / f"{year}-{township}.ipynb"
+    return Layout(Path(root)).work_copy(township, year)
 
 
 def write(root: Path | str, township: str, year: int, *, force: bool = False) -> Path:
     """Write the working copy for one report and return its path; :class:`Refused` when the name is
     unsafe, the report has no data file, or a copy exists and ``force`` is not given."""
-    bad = check_township_name(township)
+    bad = check_township_name(township, year)
     if bad is not None:
         raise Refused(f"{bad.rule} {bad.text()}")
     data = Layout(Path(root)).data_file(township, year)
