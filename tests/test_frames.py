@@ -4,17 +4,21 @@ as HTML readable in JupyterLab, and never on the page."""
 
 from __future__ import annotations
 
+import json
 import shutil
+from pathlib import Path
 
 import lxml.html
+import nbformat
 import pandas as pd
 import pytest
 
 from report_roots import write_report
 from shared_ref import PROJECT
-from xxgk import frames, spec
+from xxgk import frames, notebook, spec
 from xxgk.frames import figures_frame
 from xxgk.i18n import use_lang
+from xxgk.render import render
 from xxgk.report import build_report
 
 
@@ -248,3 +252,80 @@ def test_html_is_deterministic_and_blank_is_never_na():
     assert one == two
     assert "&lt;NA&gt;" not in one and "<NA>" not in one
 
+
+# --- in the notebook, never on the page ----------------------------------------------------------------
+
+EXPLORE = "xxgk-explore"
+#: What only the frames print: their headings, the findings' column header, their footnote.
+FRAME_MARKS = ("数据核验（问题在前）", "严重程度", "* 由分项计算", "全部数值：", "xxgk-frames", "dataframe")
+
+
+def test_the_template_shows_findings_then_tables_then_every_figure_before_the_report():
+    cells = notebook.load_template().cells
+    explore = [c for c in cells if EXPLORE in c.metadata.get("tags", [])]
+    assert [c.id for c in explore] == ["explore-findings", "explore-tables", "explore-figures"]
+    assert "findings_frame" in explore[0].source and "table_frame" in explore[1].source
+    assert "figures_frame" in explore[2].source
+    ids = [c.id for c in cells]
+    assert ids.index("explore-figures") < ids.index("banner")
+    # Frames are displayed as HTML only: a DataFrame left as a cell's value would add a text form
+    # that depends on the console.
+    for cell in explore:
+        assert cell.source.rstrip().splitlines()[-1].lstrip().startswith("display(HTML(frames.to_html(")
+
+
+def _template_without_explore_cells(folder: Path) -> Path:
+    nb = json.loads(notebook.template_path().read_text(encoding="utf-8"))
+    nb["cells"] = [c for c in nb["cells"] if EXPLORE not in c["metadata"].get("tags", [])]
+    path = folder / notebook.TEMPLATE_NAME
+    path.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    """The failing report (and a computed total) rendered with the template, and again with the
+    template's explore cells taken out: (executed notebook, page, page without explore cells)."""
+    values = {**FAILING, ("三", spec.CARRIED_OUT, "总计"): ""}
+    pages = []
+    for name, template in (("with", None), ("without", _template_without_explore_cells(tmp_path_factory.mktemp("t")))):
+        root = tmp_path_factory.mktemp(name)
+        write_report(root, year=2020, values=values, params=PARAMS)
+        with pytest.MonkeyPatch.context() as mp:
+            if template is not None:
+                mp.setenv(notebook.TEMPLATE_ENV, str(template))
+            result = render(root, "测试乡", 2020)
+            assert result.status == "ok", result.error
+            page = result.html_path.read_text(encoding="utf-8")
+            pages.append(page.replace(notebook.template_sha256(), "TEMPLATE-SHA256"))
+            if template is None:
+                executed = nbformat.read(result.notebook_path, as_version=4)
+    return executed, pages[0], pages[1]
+
+
+def test_the_executed_notebook_shows_the_frames(rendered):
+    executed, _, _ = rendered
+    html = {c.id: "".join(o.get("data", {}).get("text/html", "") for o in c.outputs)
+            for c in executed.cells if EXPLORE in c.metadata.get("tags", [])}
+    assert "数据核验（问题在前）" in html["explore-findings"] and "严重程度" in html["explore-findings"]
+    assert html["explore-findings"].index(">R6<") < html["explore-findings"].index(">P2<") < \
+        html["explore-findings"].index(">M-BLANK<")
+    tables = html["explore-tables"]
+    assert tables.index("表二 主动公开政府信息情况") < tables.index("表三 收到和处理政府信息公开申请情况") < \
+        tables.index("表四 政府信息公开行政复议、行政诉讼情况")
+    assert "* 由分项计算" in tables and ">0*<" in tables
+    assert "全部数值：" in html["explore-figures"]
+    # Only HTML: no text form of a DataFrame, which would depend on the console.
+    for cell in executed.cells:
+        if EXPLORE in cell.metadata.get("tags", []):
+            assert [o.output_type for o in cell.outputs] == ["display_data"] * len(cell.outputs)
+            assert all(o.data["text/plain"] == "<IPython.core.display.HTML object>" for o in cell.outputs)
+
+
+def test_no_frame_reaches_the_page(rendered):
+    _, page, without = rendered
+    for mark in FRAME_MARKS:
+        assert mark not in page, mark
+    # The page is the page the template makes without its explore cells, byte for byte, its
+    # provenance line's template hash aside.
+    assert page == without
