@@ -51,13 +51,24 @@ report = build_report(root, township, year)
 stop_on_input_errors(report)
 
 # %% tags=["xxgk-explore"]
-# For a closer look in JupyterLab, left out of the exported page: every figure, where it came
-# from (given, computed, blank) and its line in the CSV.  Shown as HTML: a DataFrame's text form
-# depends on the console pandas detects, and the executed notebook must not.
-from xxgk.frames import figures_frame
+# For a closer look in JupyterLab, left out of the exported page (as are the next two cells).
+# First what the checks found, problems first.  Frames are shown as HTML, never as themselves:
+# a DataFrame's text form depends on the console pandas detects, and the executed notebook must not.
+from xxgk import frames, spec
 
-figures = figures_frame(report)
-display(HTML(figures.to_html()))
+findings = frames.findings_frame(report)
+display(HTML(frames.to_html(findings)))
+
+# %% tags=["xxgk-explore"]
+# The three tables in their official shape (表二: one frame per 第二十条 item).
+tables = {table_id: frames.table_frame(report, table_id) for table_id in spec.TABLE_IDS}
+for frame in tables.values():
+    display(HTML(frames.to_html(frame)))
+
+# %% tags=["xxgk-explore"]
+# Every figure, one row each: where it came from (given, computed, blank) and its line in the CSV.
+figures = frames.figures_frame(report)
+display(HTML(frames.to_html(figures)))
 
 # %%
 display(HTML(html.banner(report, publish=publish)))

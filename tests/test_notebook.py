@@ -163,7 +163,7 @@ def _set(cell, **fields):
 EDITS = {
     "a line of a cell's source": lambda nb: _set(_cell(nb, "section-3"), source=_cell(nb, "section-3").source + "\nprint(1)"),
     "a comment in a cell": lambda nb: _set(_cell(nb, "title"), source="# checked\n" + _cell(nb, "title").source),
-    "a tag removed": lambda nb: _set(_cell(nb, "explore"), tags=[]),
+    "a tag removed": lambda nb: _set(_cell(nb, "explore-findings"), tags=[]),
     "a tag added": lambda nb: _set(_cell(nb, "banner"), tags=["xxgk-explore"]),
     "a cell removed": lambda nb: nb.cells.remove(_cell(nb, "section-5")),
     "two cells swapped": lambda nb: nb.cells.__setitem__(slice(8, 10), nb.cells[8:10][::-1]),
