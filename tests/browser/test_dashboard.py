@@ -25,6 +25,8 @@ def batch_root(tmp_path_factory, chromium):
     run_xxgk("demo-data", "--townships", "4", "--years", "2020-2021", "--seed", "7", "--with-errors", root=root)
     (root / "data" / "2021" / f"{BROKEN}.csv").write_text(
         "table,row,column,value\n三,一、本年新收政府信息公开申请数量,自然人,十二\n", encoding="utf-8")
+    # A report without its params file: a failed input check (warnings), so every status shows up.
+    (root / "params" / "示例镇001" / "2021.yaml").unlink()
     run_xxgk("batch", "-j", "2", root=root, expect=1)  # 1: a report has input errors
     return root
 
@@ -135,14 +137,14 @@ def test_a_report_link_opens_the_report(dashboard, batch_root):
 
 
 def test_filter_by_rule_id_finds_the_reports_failing_it(dashboard, batch_root):
-    # Which reports fail W-BLANK (the seed's blank 规章 figures) is read from the manifest.
+    # Which reports have missing data, M-BLANK (the seed's blank 规章 figures), is read from the manifest.
     import json
 
     manifest = json.loads((batch_root / "output" / "manifest.json").read_text(encoding="utf-8"))
     failing = sorted((e["township"], str(e["year"])) for e in manifest["reports"].values()
-                     if any(c["rule"] == "W-BLANK" for c in e.get("failed_checks") or []))
+                     if any(c["rule"] == "M-BLANK" for c in e.get("failed_checks") or []))
     assert (SEED[0], str(SEED[1])) in failing
     page = dashboard.page
-    page.locator("#filter").fill("w-blank")
+    page.locator("#filter").fill("m-blank")
     wait_shown(page, len(failing), len(manifest["reports"]))
     assert sorted(visible_rows(page)) == failing

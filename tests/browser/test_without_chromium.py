@@ -10,7 +10,7 @@ import sys
 
 from browser_support import REPO, SEED, XXGK, make_root
 
-HINT = "Chromium not found: apt-get install chromium fonts-noto-cjk"
+HINT = "找不到 Chromium：请安装 apt-get install chromium fonts-noto-cjk"
 
 
 def run_browser_tests(ci: str) -> subprocess.CompletedProcess:
