@@ -255,7 +255,7 @@ _code("E-PARAMS-TYPE", "input", "error", ("字段值有误", "wrong field value"
                        "the date does not exist (month or day out of range); a date is written " + _DATE_FORMS[1]),
       integer=("应为整数", "should be a whole number"),
       text=("应为文字", "should be text"),
-      version=("应为 \"2019\" 或 \"2021\"", "should be \"2019\" or \"2021\""),
+      version=("应为已知的格式版本之一：{known}", "should be one of the known format versions: {known}"),
       range=("超出允许的范围", "out of the allowed range"))
 _code("E-PARAMS-MISMATCH", "input", "error", ("参数文件与数据文件不符", "params file for another report"),
       mismatch=("参数文件中 {field} 为 {got}，但该文件属于 {expected}", "{field} is {got} but the file is for {expected}"))

@@ -60,16 +60,18 @@ def _main(
 @app.command(help=tr("打印某年度格式的空白填报 CSV：每个数据单元格一行。",
                     "Print the blank fill-in CSV for a year's format: every data cell, one line each."))
 def template(year: int = typer.Option(..., "--year", help=tr("报告年度；据此选择格式版本。", "Reporting year; picks the format version.")),
-             format: Optional[str] = typer.Option(None, "--format", help=tr("指定格式版本：2019 或 2021。", "Force a format version: 2019 or 2021.")),
+             format: Optional[str] = typer.Option(None, "--format", help=tr("指定格式版本（如 2019 或 2021）。",
+                                                                            "Force a format version (such as 2019 or 2021).")),
              lang: Optional[str] = LANG_OPTION) -> None:
     """Print the blank fill-in CSV for a year's format: every data cell, one line each."""
-    if format is None and year < spec.FIRST_YEAR:
+    if format is None and year < spec.first_year():
         typer.echo(tr("没有 {first} 年以前报告年度的官方格式", "no official format is encoded for reporting years before {first}",
-                      first=spec.FIRST_YEAR), err=True)
+                      first=spec.first_year()), err=True)
         raise typer.Exit(2)
     version = format or spec.version_for_year(year)
-    if version not in spec.VERSIONS:
-        typer.echo(tr("未知的格式 {v}：请用 2019 或 2021", "unknown format {v}: use 2019 or 2021", v=repr(version)), err=True)
+    if version not in spec.versions():
+        typer.echo(tr("未知的格式 {v}：请用 {known}", "unknown format {v}: use {known}", v=repr(version),
+                      known=" / ".join(spec.versions())), err=True)
         raise typer.Exit(2)
     sys.stdout.write(template_csv(version))
 
@@ -334,10 +336,10 @@ def demo_data(
 
     try:
         year_set = batching.parse_years(years)
-        if year_set and min(year_set) < spec.FIRST_YEAR:
+        if year_set and min(year_set) < spec.first_year():
             raise batching.UsageError(tr("--years：没有 {first} 年以前报告年度的官方格式",
                                          "--years: no official format is encoded for reporting years before {first}",
-                                         first=spec.FIRST_YEAR))
+                                         first=spec.first_year()))
     except batching.UsageError as e:
         typer.echo(tr("错误：{e}", "error: {e}", e=e), err=True)
         raise typer.Exit(2)

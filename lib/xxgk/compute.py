@@ -36,29 +36,40 @@ def sum_of(values: Iterable[Value]) -> Decimal | None:
 
 def row_totals(version: str) -> list[Total]:
     """R2: table 三's 总计 column, for every data row."""
-    rows = spec.get_format(version).table(spec.TABLE_3).data_rows
-    return [
-        Total((spec.TABLE_3, r, spec.TOTAL), tuple((spec.TABLE_3, r, c) for c in spec.T3_APPLICANT_COLUMNS))
-        for r in rows
-    ]
+    fmt = spec.get_format(version)
+    table = fmt.table(spec.TABLE_3)
+    total = fmt.label(spec.TABLE_3, "column", "total")
+    if total is None:
+        return []
+    parts = [c for c in table.data_columns if c != total]
+    return [Total((spec.TABLE_3, r, total), tuple((spec.TABLE_3, r, c) for c in parts)) for r in table.data_rows]
 
 
 def results_totals(version: str) -> list[Total]:
     """R3: table 三's （七）总计 row, for every column."""
+    fmt = spec.get_format(version)
+    total = fmt.label(spec.TABLE_3, "row", "results_total")
+    if total is None:
+        return []
     rows = spec.result_rows(version)
-    return [
-        Total((spec.TABLE_3, spec.RESULTS_TOTAL, c), tuple((spec.TABLE_3, r, c) for r in rows))
-        for c in spec.T3_DATA_COLUMNS
-    ]
+    return [Total((spec.TABLE_3, total, c), tuple((spec.TABLE_3, r, c) for r in rows))
+            for c in fmt.table(spec.TABLE_3).data_columns]
 
 
-def case_totals() -> list[Total]:
-    """R6: table 四's 总计 for 行政复议 and both kinds of 行政诉讼."""
-    parts = spec.T4_DATA_COLUMNS[:-1]
-    return [
-        Total((spec.TABLE_4, r, spec.TOTAL), tuple((spec.TABLE_4, r, c) for c in parts))
-        for r in spec.T4_DATA_ROWS
-    ]
+def case_totals(version: str = spec.V2021) -> list[Total]:
+    """R6: table 四's 总计 for 行政复议 and both kinds of 行政诉讼: in each group of result columns,
+    the one whose role is the total, of the others."""
+    out = []
+    for part in spec.get_format(version).table(spec.TABLE_4).parts:
+        groups: dict[str, list[spec.Node]] = {}
+        for leaf in part.column_leaves():
+            groups.setdefault(leaf.data_row or "", []).append(leaf)
+        for row, leaves in groups.items():
+            total = next((c for c in leaves if c.role == "total"), None)
+            if total is not None:
+                out.append(Total((spec.TABLE_4, row, total.label),
+                                 tuple((spec.TABLE_4, row, c.label) for c in leaves if c is not total)))
+    return out
 
 
 @dataclass
@@ -76,7 +87,7 @@ def complete(figures: Figures) -> Completed:
     values = dict(figures.values)
     computed: set[Key] = set()
     # Row totals first: （七）总计 × 总计 can then come from either direction.
-    for total in [*row_totals(figures.version), *results_totals(figures.version), *case_totals()]:
+    for total in [*row_totals(figures.version), *results_totals(figures.version), *case_totals(figures.version)]:
         if values.get(total.cell) is not None:
             continue
         s = sum_of(values.get(p) for p in total.parts)

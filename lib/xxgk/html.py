@@ -112,7 +112,7 @@ def not_provided(report: "Report") -> list[str]:
     for number, fields in _NARRATIVE.items():
         texts = [f for f in fields if render_field(report, f)]
         if not texts or ("contact" in fields and "contact" not in texts):
-            missing.append(spec.SECTIONS[number - 1] if not texts else "联系方式")
+            missing.append(report.format.sections[number - 1] if not texts else "联系方式")
     if report.params is None:
         missing.append("落款（发布机关和发布日期）")
     return missing
@@ -120,7 +120,7 @@ def not_provided(report: "Report") -> list[str]:
 
 def section(report: "Report", number: int, *, publish: bool = False) -> str:
     """Section ``number`` (1–6) under its official heading."""
-    heading = spec.SECTIONS[number - 1]
+    heading = report.format.sections[number - 1]
     if number in _TABLES:
         body = [Markup(table_html(report, _TABLES[number], publish=publish))]
     else:

@@ -3,7 +3,7 @@
 Real files differ from the official tables in ways that carry no meaning: full-width vs
 half-width punctuation, spaces and line breaks from PDF extraction, numbering prefixes kept or
 dropped, "，" for "、".  Those are folded away by :func:`match_key`.  Shortened labels used by
-derivative systems are accepted through :data:`ALIASES` and always printed in official form.
+derivative systems are accepted as each version's file declares them (its ``aliases``) and always printed in official form.
 """
 
 from __future__ import annotations
@@ -41,42 +41,34 @@ class Alias:
     variant: str
 
 
-#: Unofficial labels accepted on input, per (version, table, axis).  See spec §7.
-ALIASES: dict[tuple[str, str, str], dict[str, Alias]] = {}
+@cache
+def _aliases(version: str, table: str, axis: str) -> dict[str, Alias]:
+    """The label variants a version's file declares (spec §7), by the key they fold to."""
+    return {match_key(a.variant): Alias(a.official, a.how) for a in spec.get_format(version).aliases
+            if a.table == table and a.axis == axis}
 
 
-def _alias(versions, table, axis, variant, official, how):
-    for v in versions:
-        ALIASES.setdefault((v, table, axis), {})[match_key(variant)] = Alias(official, how)
-
-
-_BOTH = spec.VERSIONS
-_alias(_BOTH, spec.TABLE_3, "column", "合计", spec.TOTAL, "alias")
-_alias(_BOTH, spec.TABLE_4, "column", "合计", spec.TOTAL, "alias")
-_alias(_BOTH, spec.TABLE_3, "row", "合计", spec.RESULTS_TOTAL, "alias")
-_alias(_BOTH, spec.TABLE_3, "column", "其他组织", spec.OTH, "alias")
-_alias(_BOTH, spec.TABLE_3, "row", "要求行政机关确认或重新出具", spec.NOT_PROCESSED_ITEMS[4], "shortened")
-_alias(_BOTH, spec.TABLE_3, "row", "部分公开", spec.PARTIAL, "shortened")
-_alias(_BOTH, spec.TABLE_2, "column", "本年增减", "本年增/减", "alias")
-_alias((spec.V2021,), spec.TABLE_3, "row", "申请人无正当理由逾期不补正", spec.OTHER_HANDLING_ITEMS_2021[0], "shortened")
-_alias((spec.V2021,), spec.TABLE_3, "row", "申请人逾期未按收费通知要求缴纳费用", spec.OTHER_HANDLING_ITEMS_2021[1], "shortened")
-_alias((spec.V2021,), spec.TABLE_2, "row", "规范性文件", "行政规范性文件", "version_2019")
-_alias((spec.V2021,), spec.TABLE_2, "column", "本年收费金额", "本年收费金额（单位：万元）", "unit")
-
-
-_TABLE_IDS = {
+_TABLE_NAMES = {
     "二": spec.TABLE_2, "2": spec.TABLE_2, "表二": spec.TABLE_2,
     "三": spec.TABLE_3, "3": spec.TABLE_3, "表三": spec.TABLE_3,
     "四": spec.TABLE_4, "4": spec.TABLE_4, "表四": spec.TABLE_4,
 }
-# Section headings fold to the same keys as the titles (their 二、 prefix is dropped).
-for _title, _id in ((spec.T2_TITLE, spec.TABLE_2), (spec.T3_TITLE, spec.TABLE_3), (spec.T4_TITLE, spec.TABLE_4)):
-    _TABLE_IDS[match_key(_title)] = _id
+
+
+@cache
+def _table_ids() -> dict[str, str]:
+    ids = dict(_TABLE_NAMES)
+    # Section headings fold to the same keys as the titles (their 二、 prefix is dropped).
+    for fmt in spec.registry().values():
+        for table in fmt.tables:
+            ids[match_key(table.title)] = table.id
+    return ids
 
 
 def match_table(label: str) -> str | None:
     text = match_key(label)
-    return _TABLE_IDS.get(text) or _TABLE_IDS.get(text.removeprefix("表"))
+    ids = _table_ids()
+    return ids.get(text) or ids.get(text.removeprefix("表"))
 
 
 @dataclass(frozen=True)
@@ -110,7 +102,7 @@ def _exact(key: str, version: str, table: str, axis: str) -> Match | None:
     official = _official(version, table, axis)
     if key in official:
         return Match(official[key])
-    alias = ALIASES.get((version, table, axis), {}).get(key)
+    alias = _aliases(version, table, axis).get(key)
     if alias:
         return Match(alias.official, variant=alias.variant)
     return None
@@ -125,6 +117,11 @@ def _match(key: str, version: str, table: str, axis: str) -> Match:
     found = _exact(key, version, table, axis)
     if found:
         return found
+    # A label another version prints as it stands says which version the file follows, before any
+    # guess at a variant of this version's labels.
+    for other in spec.versions():
+        if other != version and _exact(key, other, table, axis) is not None:
+            return Match(None, other_version=other)
     official = _official(version, table, axis)
     # A provincial remark appended in brackets: 规章(设区的市、自治州人民政府应提供相关数据).
     m = _REMARK.match(key)
@@ -144,9 +141,6 @@ def _match(key: str, version: str, table: str, axis: str) -> Match:
                 if k != key and (k.startswith(key) or k.endswith(key)) and len(key) >= _KEPT_SHARE * len(k)]
         if _unique(kept):
             return Match(kept[0], variant="truncated")
-    for other in spec.VERSIONS:
-        if other != version and _exact(key, other, table, axis) is not None:
-            return Match(None, other_version=other)
     # Longer than an official label it starts with: suggest that label, the longest such.
     longer = sorted((k for k in official if key.startswith(k)), key=len, reverse=True)
     if longer:

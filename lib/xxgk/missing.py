@@ -66,7 +66,7 @@ def grouped(findings: Iterable[Finding], version: str) -> list[Group]:
             continue
         if table.id == spec.TABLE_4:
             # Printed as one row of 15 figures; its data rows are the column groups.
-            for row in spec.T4_DATA_ROWS:
+            for row in table.data_rows:
                 keys = [k for k in cells if k[1] == row]
                 out.extend(_fold_row(table, row, keys, blank, group, prefix=None))
             continue

@@ -64,12 +64,25 @@ def _figure(table: str, row: str, column: str) -> Callable[["Report", Mapping[Ke
     return get
 
 
-def _t3(row: str) -> Callable:
-    return _figure(spec.TABLE_3, row, spec.TOTAL)
+def _by_role(table: str, row: str, column: str = "total") -> Callable[["Report", Mapping[Key, Value]], object]:
+    """The figure at a row and column given by role in the report's format (None if it has none)."""
+    def get(report: "Report", values: Mapping[Key, Value]) -> object:
+        cell = report.format.cell(table, row, column)
+        return _figure(*cell.key)(report, values) if cell is not None else None
+    return get
+
+
+def _t3(role: str) -> Callable:
+    return _by_role(spec.TABLE_3, role)
+
+
+def _value(report: "Report", values: Mapping[Key, Value], table: str, row: str, column: str = "total") -> Value:
+    cell = report.format.cell(table, row, column)
+    return values.get(cell.key) if cell is not None else None
 
 
 def _lawsuits(report: "Report", values: Mapping[Key, Value]) -> object:
-    parts = [values.get((spec.TABLE_4, r, spec.TOTAL)) for r in (spec.SUED_DIRECTLY, spec.SUED_AFTER_REVIEW)]
+    parts = [_value(report, values, spec.TABLE_4, kind) for kind in ("sued_directly", "sued_after_review")]
     if any(p is None for p in parts):
         return None
     if any(p is NA for p in parts):
@@ -78,8 +91,8 @@ def _lawsuits(report: "Report", values: Mapping[Key, Value]) -> object:
 
 
 def _granted_share(report: "Report", values: Mapping[Key, Value]) -> object:
-    granted = values.get((spec.TABLE_3, spec.GRANTED, spec.TOTAL))
-    total = values.get((spec.TABLE_3, spec.RESULTS_TOTAL, spec.TOTAL))
+    granted = _value(report, values, spec.TABLE_3, "granted")
+    total = _value(report, values, spec.TABLE_3, "results_total")
     if granted is None or total is None:
         return None
     if not (is_number(granted) and is_number(total)) or total == 0:
@@ -88,60 +101,50 @@ def _granted_share(report: "Report", values: Mapping[Key, Value]) -> object:
     return f"{share:f}%"
 
 
-_BOTH = spec.VERSIONS
-_V19, _V21 = (spec.V2019,), (spec.V2021,)
-
-
-def _t2(label_2019: tuple[str, str] | None, label_2021: tuple[str, str] | None):
-    """A table 二 figure whose labels differ between the versions."""
+def _t2(name: str) -> Callable[["Report", Mapping[Key, Value]], object]:
+    """A table 二 figure named by the report's format file (its ``placeholders``)."""
     def get(report: "Report", values: Mapping[Key, Value]) -> object:
-        labels = label_2019 if report.version == spec.V2019 else label_2021
-        assert labels is not None
-        return _figure(spec.TABLE_2, *labels)(report, values)
-    versions = tuple(v for v, lab in ((spec.V2019, label_2019), (spec.V2021, label_2021)) if lab)
-    return versions, get
+        fmt = report.format
+        table, row, column = fmt.placeholders[name]
+        cell = fmt.cell(table, row, column)
+        return _figure(*cell.key)(report, values) if cell is not None else None
+    return get
+
+
+def _describe(name: str) -> str:
+    """What a table 二 placeholder stands for in each version that has it."""
+    seen = []
+    for version, fmt in spec.registry().items():
+        if name in fmt.placeholders:
+            table, row, column = fmt.placeholders[name]
+            cell = fmt.cell(table, row, column)
+            if cell is not None:
+                seen.append(f"表{cell.table} {cell.row} · {cell.column} ({version})")
+    return " / ".join(seen)
 
 
 def _placeholders() -> dict[str, Placeholder]:
+    every = spec.versions()
     items: list[Placeholder] = [
-        Placeholder("year", "reporting year, e.g. 2020", _BOTH, lambda r, v: str(r.year)),
-        Placeholder("township", "乡/镇/街道 name", _BOTH, lambda r, v: r.township),
-        Placeholder("body", "publishing body (params: body)", _BOTH, lambda r, v: r.params.body if r.params else None),
-        Placeholder("new_applications", f"表三 {spec.NEW} · 总计", _BOTH, _t3(spec.NEW)),
-        Placeholder("carried_in", f"表三 {spec.CARRIED_IN} · 总计", _BOTH, _t3(spec.CARRIED_IN)),
-        Placeholder("results_total", f"表三 {spec.RESULTS_TOTAL} · 总计", _BOTH, _t3(spec.RESULTS_TOTAL)),
-        Placeholder("granted", f"表三 {spec.GRANTED} · 总计", _BOTH, _t3(spec.GRANTED)),
+        Placeholder("year", "reporting year, e.g. 2020", every, lambda r, v: str(r.year)),
+        Placeholder("township", "乡/镇/街道 name", every, lambda r, v: r.township),
+        Placeholder("body", "publishing body (params: body)", every, lambda r, v: r.params.body if r.params else None),
+        Placeholder("new_applications", f"表三 {spec.NEW} · 总计", every, _t3("new")),
+        Placeholder("carried_in", f"表三 {spec.CARRIED_IN} · 总计", every, _t3("carried_in")),
+        Placeholder("results_total", f"表三 {spec.RESULTS_TOTAL} · 总计", every, _t3("results_total")),
+        Placeholder("granted", f"表三 {spec.GRANTED} · 总计", every, _t3("granted")),
         Placeholder("granted_share", f"{spec.GRANTED} as a percentage of {spec.RESULTS_TOTAL} (总计 column), "
-                    "one decimal, with the % sign (e.g. 37.5%)", _BOTH, _granted_share),
-        Placeholder("partial", "表三 （二）部分公开 · 总计", _BOTH, _t3(spec.PARTIAL)),
-        Placeholder("carried_out", f"表三 {spec.CARRIED_OUT} · 总计", _BOTH, _t3(spec.CARRIED_OUT)),
-        Placeholder("reviews", f"表四 {spec.REVIEW} · 总计", _BOTH, _figure(spec.TABLE_4, spec.REVIEW, spec.TOTAL)),
-        Placeholder("lawsuits", f"表四 {spec.SUED_DIRECTLY} 总计 + {spec.SUED_AFTER_REVIEW} 总计", _BOTH, _lawsuits),
+                    "one decimal, with the % sign (e.g. 37.5%)", every, _granted_share),
+        Placeholder("partial", "表三 （二）部分公开 · 总计", every, _t3("partial")),
+        Placeholder("carried_out", f"表三 {spec.CARRIED_OUT} · 总计", every, _t3("carried_out")),
+        Placeholder("reviews", f"表四 {spec.REVIEW} · 总计", every, _by_role(spec.TABLE_4, "review")),
+        Placeholder("lawsuits", f"表四 {spec.SUED_DIRECTLY} 总计 + {spec.SUED_AFTER_REVIEW} 总计", every, _lawsuits),
     ]
-    t2 = {
-        "t2_regulations_new": ("表二 规章 · 本年新制作数量 (2019) / 本年制发件数 (2021)",
-                            ("规章", "本年新制作数量"), ("规章", "本年制发件数")),
-        "t2_regulations_total": ("表二 规章 · 对外公开总数量 (2019) / 现行有效件数 (2021)",
-                              ("规章", "对外公开总数量"), ("规章", "现行有效件数")),
-        "t2_normative_new": ("表二 规范性文件 · 本年新制作数量 (2019) / 行政规范性文件 · 本年制发件数 (2021)",
-                          ("规范性文件", "本年新制作数量"), ("行政规范性文件", "本年制发件数")),
-        "t2_normative_total": ("表二 规范性文件 · 对外公开总数量 (2019) / 行政规范性文件 · 现行有效件数 (2021)",
-                            ("规范性文件", "对外公开总数量"), ("行政规范性文件", "现行有效件数")),
-        "t2_licences": ("表二 行政许可 · 处理决定数量 (2019) / 本年处理决定数量 (2021)",
-                     ("行政许可", "处理决定数量"), ("行政许可", "本年处理决定数量")),
-        "t2_penalties": ("表二 行政处罚 · 处理决定数量 (2019) / 本年处理决定数量 (2021)",
-                      ("行政处罚", "处理决定数量"), ("行政处罚", "本年处理决定数量")),
-        "t2_coercions": ("表二 行政强制 · 处理决定数量 (2019) / 本年处理决定数量 (2021)",
-                      ("行政强制", "处理决定数量"), ("行政强制", "本年处理决定数量")),
-        "t2_procurement_items": ("表二 政府集中采购 · 采购项目数量 (2019 only)", ("政府集中采购", "采购项目数量"), None),
-        "t2_procurement_amount": ("表二 政府集中采购 · 采购总金额, in 万元, without the unit (2019 only)",
-                               ("政府集中采购", "采购总金额"), None),
-        "t2_fees": ("表二 行政事业性收费 · 本年收费金额（单位：万元）, without the unit (2021 only)",
-                 None, ("行政事业性收费", "本年收费金额（单位：万元）")),
-    }
-    for name, (desc, l19, l21) in t2.items():
-        versions, get = _t2(l19, l21)
-        items.append(Placeholder(name, desc, versions, get))
+    # Table 二 differs between versions: each version's file says which cell a name prints.
+    names = dict.fromkeys(n for fmt in spec.registry().values() for n in fmt.placeholders)
+    for name in names:
+        versions = tuple(v for v, fmt in spec.registry().items() if name in fmt.placeholders)
+        items.append(Placeholder(name, _describe(name), versions, _t2(name)))
     return {p.name: p for p in items}
 
 

@@ -47,46 +47,52 @@ class Quantity:
     group: str | None = None
 
 
-def _t3_total(*rows: str) -> tuple[Key, ...]:
-    return tuple((spec.TABLE_3, row, spec.TOTAL) for row in rows)
-
-
 @cache
 def quantities(version: str) -> dict[str, Quantity]:
-    """What a narrative figure is compared with, in the format of ``version``.
+    """What a narrative figure is compared with, in the format of ``version`` (rows and columns
+    found by role, so any version the kit knows has them).
 
     （三）–（六） are groups without a cell of their own (spec §5, R5): the narrative's 不予公开 N 件
     is the sum of their sub-items; （六） has sub-items only in the 2021 format."""
-    other_rows = (spec.OTHER_HANDLING_ITEMS_2021 if version == spec.V2021 else (spec.OTHER_HANDLING,))
-    return {
-        q.name: q
-        for q in (
-            Quantity("received", _t3_total(spec.NEW)),
-            Quantity("carried_in", _t3_total(spec.CARRIED_IN)),
-            Quantity("carried_out", _t3_total(spec.CARRIED_OUT)),
-            Quantity("handled", _t3_total(spec.RESULTS_TOTAL)),
-            Quantity("granted", _t3_total(spec.GRANTED)),
-            Quantity("partial", _t3_total(spec.PARTIAL)),
-            Quantity("disclosed", _t3_total(spec.GRANTED, spec.PARTIAL)),
-            Quantity("withheld", _t3_total(*spec.WITHHELD_ITEMS), spec.WITHHELD),
-            Quantity("unable", _t3_total(*spec.UNABLE_ITEMS), spec.UNABLE),
-            Quantity("not_processed", _t3_total(*spec.NOT_PROCESSED_ITEMS), spec.NOT_PROCESSED),
-            Quantity("other_handling", _t3_total(*other_rows), spec.OTHER_HANDLING if len(other_rows) > 1 else None),
-            Quantity("reviews", _t4(spec.REVIEW, columns=(spec.TOTAL,))),
-            # The narrative speaks of 行政诉讼 as one figure; the table splits it in two.
-            Quantity("lawsuits", _t4(spec.SUED_DIRECTLY, spec.SUED_AFTER_REVIEW, columns=(spec.TOTAL,))),
-            # "均获维持" says no case of the kind ended otherwise or is still open.
-            Quantity("reviews_not_upheld", _t4(spec.REVIEW, columns=_NOT_UPHELD)),
-            Quantity("lawsuits_not_upheld", _t4(spec.SUED_DIRECTLY, spec.SUED_AFTER_REVIEW, columns=_NOT_UPHELD)),
-        )
-    }
+    fmt = spec.get_format(version)
+    t3_total = fmt.label(spec.TABLE_3, "column", "total")
+
+    def t3(*roles: str) -> tuple[Key, ...]:
+        return tuple((spec.TABLE_3, row, t3_total) for role in roles for row in fmt.leaves_under(spec.TABLE_3, "row", role))
+
+    def group(role: str) -> str | None:
+        node = fmt.node(spec.TABLE_3, "row", role)
+        return node.label if node is not None and node.is_group else None
+
+    def t4(kinds: tuple[str, ...], columns: tuple[str, ...]) -> tuple[Key, ...]:
+        cells = (fmt.cell(spec.TABLE_4, kind, column) for kind in kinds for column in columns)
+        return tuple(c.key for c in cells if c is not None)
+
+    lawsuits = ("sued_directly", "sued_after_review")
+    found = (
+        Quantity("received", t3("new")),
+        Quantity("carried_in", t3("carried_in")),
+        Quantity("carried_out", t3("carried_out")),
+        Quantity("handled", t3("results_total")),
+        Quantity("granted", t3("granted")),
+        Quantity("partial", t3("partial")),
+        Quantity("disclosed", t3("granted", "partial")),
+        Quantity("withheld", t3("withheld"), group("withheld")),
+        Quantity("unable", t3("unable"), group("unable")),
+        Quantity("not_processed", t3("not_processed"), group("not_processed")),
+        Quantity("other_handling", t3("other_handling"), group("other_handling")),
+        Quantity("reviews", t4(("review",), ("total",))),
+        # The narrative speaks of 行政诉讼 as one figure; the table splits it in two.
+        Quantity("lawsuits", t4(lawsuits, ("total",))),
+        # "均获维持" says no case of the kind ended otherwise or is still open.
+        Quantity("reviews_not_upheld", t4(("review",), _NOT_UPHELD)),
+        Quantity("lawsuits_not_upheld", t4(lawsuits, _NOT_UPHELD)),
+    )
+    return {q.name: q for q in found if q.cells}
 
 
-_NOT_UPHELD = (spec.CORRECTED, spec.OTHER_RESULT, spec.PENDING)
-
-
-def _t4(*rows: str, columns: tuple[str, ...]) -> tuple[Key, ...]:
-    return tuple((spec.TABLE_4, row, column) for row in rows for column in columns)
+#: The results of a case other than 结果维持, by role.
+_NOT_UPHELD = ("corrected", "other_result", "pending")
 
 
 # --- numbers ------------------------------------------------------------------------------------

@@ -74,13 +74,22 @@ class Params(BaseModel):
     #: Optional township code; a string, since YAML would strip the leading zeros of a number.
     code: StrictStr | None = None
     #: Overrides the format a year uses by default (some bodies kept the 2019 layout later).
-    format: Literal["2019", "2021"] | None = None
+    format: StrictStr | None = None
     title: StrictStr | None = None
     preamble: StrictStr | None = None
     overview: StrictStr | None = Field(None, description="一、总体情况 (Markdown)")
     problems: StrictStr | None = Field(None, description="五、存在的主要问题及改进情况 (Markdown)")
     other: StrictStr | None = Field(None, description="六、其他需要报告的事项 (Markdown)")
     contact: StrictStr | None = Field(None, description="contact paragraph, printed at the end of 六")
+
+    @field_validator("format")
+    @classmethod
+    def _known_format(cls, v: str | None) -> str | None:
+        from . import spec
+
+        if v is not None and v not in spec.versions():
+            raise ValueError("unknown_format")
+        return v
 
     @field_validator("year", mode="before")
     @classmethod
@@ -202,7 +211,7 @@ def load_params(path: Path, display_name: str | None = None) -> LoadedParams:
 _PROBLEMS = {
     "date_type": "date", "date_parsing": "date", "date_from_datetime_parsing": "date",
     "date_from_datetime_inexact": "date", "date_form": "date", "date_impossible": "date_impossible", "int_parsing": "integer", "int_type": "integer",
-    "int_from_float": "integer", "string_type": "text", "literal_error": "version",
+    "int_from_float": "integer", "string_type": "text",
     "greater_than_equal": "range", "less_than_equal": "range",
 }
 
@@ -210,5 +219,9 @@ _PROBLEMS = {
 def _problem(e) -> object:
     if e["type"] == "value_error" and "year_digits" in str(e.get("msg", "")):
         return message("E-PARAMS-TYPE", "year_digits")
+    if e["type"] == "value_error" and "unknown_format" in str(e.get("msg", "")):
+        from . import spec
+
+        return message("E-PARAMS-TYPE", "version", known=" / ".join(f'"{v}"' for v in spec.versions()))
     variant = _PROBLEMS.get(e["type"])
     return message("E-PARAMS-TYPE", variant) if variant else e["msg"]

@@ -24,7 +24,7 @@ from . import spec
 from . import catalogue
 from .findings import Finding, finding
 from .i18n import Text
-from .rules import REGISTRY, Context, _label, _line_of, item_1, rule, table_2_part
+from .rules import REGISTRY, Context, _label, _line_of, item_1, rule
 from .values import format_value, is_number
 
 # A township-level body's name ends in one of these, optionally followed by the word for its
@@ -61,20 +61,22 @@ def township_limits(version: str) -> list[Limit]:
     Decisions (行政许可, 处罚, 强制) get a higher limit: since the 2019-2020 reforms moved
     综合行政执法 down to 街道, some urban 街道 decide thousands of 行政处罚 a year.
     """
+    fmt = spec.get_format(version)
     apps = catalogue.message("P1", "applications")
     cases = catalogue.message("P1", "cases")
-    out = [
-        Limit((spec.TABLE_3, spec.NEW, spec.TOTAL), 1000, apps),
-        Limit((spec.TABLE_3, spec.CARRIED_IN, spec.TOTAL), 1000, apps),
-        *(Limit((spec.TABLE_4, row, spec.TOTAL), 100, cases) for row in spec.T4_DATA_ROWS),
+    wanted = [
+        (spec.TABLE_3, "new", "total", 1000, apps),
+        (spec.TABLE_3, "carried_in", "total", 1000, apps),
+        *((spec.TABLE_4, kind, "total", 100, cases) for kind in ("review", "sued_directly", "sued_after_review")),
+        (spec.TABLE_2, "normative", "new", 100, catalogue.message("P1", "normative")),
+        *((spec.TABLE_2, row, "decisions", 100_000, catalogue.message("P1", "decisions"))
+          for row in ("licences", "other_services", "penalties", "coercions")),
     ]
-    rows, cols = item_1(version)
-    out.append(Limit((spec.TABLE_2, rows[1], cols[0]), 100, catalogue.message("P1", "normative")))
-    for caption in (spec.ITEM_5, spec.ITEM_6):
-        part = table_2_part(version, caption)
-        decided = part.column_leaves()[-1].label  # 处理决定数量 (2019) / 本年处理决定数量 (2021)
-        for row in part.row_leaves():
-            out.append(Limit((spec.TABLE_2, row.label, decided), 100_000, catalogue.message("P1", "decisions")))
+    out = []
+    for table, row, column, limit, why in wanted:
+        cell = fmt.cell(table, row, column)
+        if cell is not None:  # a version without the figure has nothing to judge
+            out.append(Limit(cell.key, limit, why))
     return out
 
 
@@ -107,6 +109,8 @@ def _p2(ctx: Context) -> Iterator[Finding]:
         return
     r = REGISTRY["P2"]
     rows, cols = item_1(ctx.figures.version)
+    if len(rows) < 2:
+        return
     cells = tuple((spec.TABLE_2, rows[0], c) for c in cols)
     values = ctx.figures.values
     base = dict(file=ctx.file, table=spec.TABLE_2, row=rows[0])
@@ -141,10 +145,12 @@ def _p3(ctx: Context) -> Iterator[Finding]:
     # reports break it (34 made / 4 published; 47 / 0 / 0), so it cannot be the format's own
     # arithmetic; a note asks the analyst to look, as the usual cause is a figure in the wrong column.
     # It is about the format's logic, not the body's level, so every body is judged.
-    if ctx.figures.version != spec.V2019:
+    fmt = spec.get_format(ctx.figures.version)
+    made_col, published_col = fmt.label(spec.TABLE_2, "column", "new"), fmt.label(spec.TABLE_2, "column", "new_published")
+    if made_col is None or published_col is None:
         return  # the 2021 columns (制发, 废止, 现行有效) have no published count
     r = REGISTRY["P3"]
-    rows, (made_col, published_col, _total) = item_1(ctx.figures.version)
+    rows, _columns = item_1(ctx.figures.version)
     values = ctx.figures.values
     for row in rows:
         made, published = (spec.TABLE_2, row, made_col), (spec.TABLE_2, row, published_col)
@@ -195,15 +201,16 @@ class MoneyCheck:
 
 
 def money_checks(version: str) -> list[MoneyCheck]:
-    if version == spec.V2019:
-        part = table_2_part(version, spec.ITEM_9)
-        (row,) = part.row_leaves()
-        items, amount = (c.label for c in part.column_leaves())  # 采购项目数量, 采购总金额
-        return [MoneyCheck((spec.TABLE_2, row.label, amount), (spec.TABLE_2, row.label, items), PROCUREMENT_PER_ITEM)]
-    part = table_2_part(version, spec.ITEM_8)
-    (row,) = part.row_leaves()
-    (amount,) = part.column_leaves()  # 本年收费金额（单位：万元）
-    return [MoneyCheck((spec.TABLE_2, row.label, amount.label), None, FEES_LIMIT)]
+    fmt = spec.get_format(version)
+    out = []
+    amount = fmt.cell(spec.TABLE_2, "procurement", "procurement_amount")  # 采购总金额 (2019)
+    items = fmt.cell(spec.TABLE_2, "procurement", "procurement_items")  # 采购项目数量
+    if amount is not None and items is not None:
+        out.append(MoneyCheck(amount.key, items.key, PROCUREMENT_PER_ITEM))
+    fees = fmt.cell(spec.TABLE_2, "fees", "fee_amount")  # 本年收费金额（单位：万元） (2021)
+    if fees is not None:
+        out.append(MoneyCheck(fees.key, None, FEES_LIMIT))
+    return out
 
 
 @rule("P4")
@@ -252,13 +259,15 @@ def _p5(ctx: Context) -> Iterator[Finding]:
     # counts items, so it cannot be negative: implied arithmetic, and a real inconsistency (a
     # warning, as for R10), whatever the body. It sits with the plausibility notes because it
     # arrived with them; it belongs with the consistency rules (an R id) when the spec numbers it.
-    if ctx.figures.version != spec.V2019:
-        return  # the 2021 format dropped 上一年项目数量 and 本年增/减
     r = REGISTRY["P5"]
     values = ctx.figures.values
-    for caption in (spec.ITEM_5, spec.ITEM_6, spec.ITEM_8):
-        part = table_2_part(ctx.figures.version, caption)
-        previous_col, change_col = (c.label for c in part.column_leaves()[:2])  # 上一年项目数量, 本年增/减
+    # Every block that counts items from last year and their change (the 2019 format's （五）（六）
+    # （八）; the 2021 format dropped both columns).
+    for part in spec.get_format(ctx.figures.version).table(spec.TABLE_2).parts:
+        roles = {c.role: c.label for c in part.column_leaves()}
+        if "items_last_year" not in roles or "items_change" not in roles:
+            continue
+        previous_col, change_col = roles["items_last_year"], roles["items_change"]  # 上一年项目数量, 本年增/减
         for leaf in part.row_leaves():
             row = leaf.label
             previous, change = (spec.TABLE_2, row, previous_col), (spec.TABLE_2, row, change_col)

@@ -47,10 +47,10 @@ def build_report(root: Path | str, township: str, year: int) -> Report:
     layout = Layout(Path(root))
     bad_name = check_township_name(township, year)
     if bad_name:
-        return Report(township, year, layout, spec.V2019, findings=[bad_name])
-    if year < spec.FIRST_YEAR:
-        return Report(township, year, layout, spec.V2019, findings=[finding(
-            "E-YEAR", "before", args={"first": spec.FIRST_YEAR}, file=layout.display(layout.data_file(township, year)),
+        return Report(township, year, layout, spec.versions()[0], findings=[bad_name])
+    if year < spec.first_year():
+        return Report(township, year, layout, spec.versions()[0], findings=[finding(
+            "E-YEAR", "before", args={"first": spec.first_year()}, file=layout.display(layout.data_file(township, year)),
             values={"year": year})])
 
     findings: list[Finding] = []

@@ -94,14 +94,16 @@ def _label(key: Key) -> str:
     return f"{row}·{column}" if row else column
 
 
-def table_2_part(version: str, caption: str) -> spec.Part:
-    """The block of table 二 for one 第二十条 item."""
-    return next(p for p in spec.get_format(version).table(spec.TABLE_2).parts if p.caption == caption)
+def table_2_part(version: str, role: str) -> spec.Part | None:
+    """The block of table 二 for one 第二十条 item, by its role (``item1``, ``item5``…)."""
+    return spec.get_format(version).part(role)
 
 
 def item_1(version: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Rows (规章, then 规范性文件 or 行政规范性文件) and columns of 第二十条第（一）项."""
-    part = table_2_part(version, spec.ITEM_1)
+    part = table_2_part(version, "item1")
+    if part is None:
+        return (), ()
     return tuple(n.label for n in part.row_leaves()), tuple(n.label for n in part.column_leaves())
 
 
@@ -166,9 +168,14 @@ def _total_rule(r: Rule, ctx: Context, totals: list[Total], *, given_only: bool)
 @rule("R1")
 def _r1(ctx: Context) -> Iterator[Finding]:
     r = REGISTRY["R1"]
-    for c in spec.T3_DATA_COLUMNS:
+    fmt = spec.get_format(ctx.figures.version)
+    new, carried_in, results, carried_out = (fmt.label(spec.TABLE_3, "row", role) for role in
+                                             ("new", "carried_in", "results_total", "carried_out"))
+    if None in (new, carried_in, results, carried_out):
+        return
+    for c in fmt.table(spec.TABLE_3).data_columns:
         k = lambda row: (spec.TABLE_3, row, c)  # noqa: E731
-        yield _result(r, ctx, left=(k(spec.NEW), k(spec.CARRIED_IN)), right=(k(spec.RESULTS_TOTAL), k(spec.CARRIED_OUT)),
+        yield _result(r, ctx, left=(k(new), k(carried_in)), right=(k(results), k(carried_out)),
                       values=ctx.completed.values, where={"table": spec.TABLE_3, "column": c},
                       describe=f"{c}: 一 + 二 = 三（七）总计 + 四")
 
@@ -185,7 +192,7 @@ def _r3(ctx: Context) -> Iterator[Finding]:
 
 @rule("R6")
 def _r6(ctx: Context) -> Iterator[Finding]:
-    yield from _total_rule(REGISTRY["R6"], ctx, case_totals(), given_only=True)
+    yield from _total_rule(REGISTRY["R6"], ctx, case_totals(ctx.figures.version), given_only=True)
 
 
 # R7 reads the figures as given.  The loader already refuses text, negative and fractional
@@ -252,11 +259,14 @@ def _r7(ctx: Context) -> Iterator[Finding]:
 
 @rule("R10")
 def _r10(ctx: Context) -> Iterator[Finding]:
-    # The cross-year half of R10 needs the previous year's report; it is not checked here.
-    if ctx.figures.version != spec.V2019:
+    # The cross-year half of R10 needs the previous year's report; it is not checked here.  Only a
+    # format whose 第二十条第（一）项 counts the documents published (the 2019 one) has the figures.
+    fmt = spec.get_format(ctx.figures.version)
+    published, total = fmt.label(spec.TABLE_2, "column", "new_published"), fmt.label(spec.TABLE_2, "column", "public_total")
+    if published is None or total is None:
         return
     r = REGISTRY["R10"]
-    rows, (_made, published, total) = item_1(ctx.figures.version)
+    rows, _columns = item_1(ctx.figures.version)
     for row in rows:
         new, all_ = (spec.TABLE_2, row, published), (spec.TABLE_2, row, total)
         yield _result(r, ctx, left=(new,), right=(all_,), values=ctx.figures.values, at_most=True, subject=new,

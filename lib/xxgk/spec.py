@@ -1,43 +1,38 @@
-"""The official report format, both versions, as data.
+"""The official report format, every version, as data.
 
-Every label here is copied verbatim from the official tables (full-width punctuation, ASCII full
-stop after sub-item numbers), see shared/spec/official-format.md.  This module is the only place
-in the kit that spells an official label; everything else refers to these objects.
+Each version is a declarative file, ``lib/xxgk/formats/<version>.yaml``: its notice, the years it
+is the default for, the six section headings, the three tables as trees (rows and column headers
+with children, each with its verbatim label and, where the kit needs to find it, a *role*), the
+label variants real reports print, the labels that tell the version apart, and the cells the
+narrative placeholders name.  This module reads them; template, check, render and import all ask
+it, so a label is spelled in one place and a new version is one new file.  More versions can be
+given in folders listed in ``XXGK_FORMATS`` (``os.pathsep``-separated), e.g. for a test.
 
-The tables are described as trees (rows and column headers with children), from which
-:mod:`xxgk.layout` derives the rows, columns and spans that the renderer prints.
+Code that must work with any version finds rows and columns by role (``Format.label``,
+``Format.cell``); the module-level constants (``NEW``, ``GRANTED``…) are the labels the official
+2019 and 2021 versions print, for code and tests about those two.
+
+The tables are trees, from which :mod:`xxgk.layout` derives the rows, columns and spans that the
+renderer prints.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import cache
-from typing import Iterator
+from pathlib import Path
+from typing import Any, Iterator
 
-V2019 = "2019"
-V2021 = "2021"
-VERSIONS = (V2019, V2021)
+import yaml
 
-#: The two notices, for provenance lines and the narrative.
-NOTICES = {
-    V2019: "国办公开办函〔2019〕60号",
-    V2021: "国办公开办函〔2021〕30号",
-}
+FORMATS_DIR = Path(__file__).resolve().parent / "formats"
+#: Folders with more ``<version>.yaml`` files, beside the kit's own.
+ENV = "XXGK_FORMATS"
 
 TABLE_2, TABLE_3, TABLE_4 = "二", "三", "四"
 TABLE_IDS = (TABLE_2, TABLE_3, TABLE_4)
-
-
-#: Reports for earlier years followed the pre-2019 条例 and a format the kit does not encode.
-FIRST_YEAR = 2019
-
-
-def version_for_year(year: int) -> str:
-    """The format a reporting year uses by default (a report's params may override it)."""
-    if year < FIRST_YEAR:
-        raise ValueError(f"no official format is encoded for reporting years before {FIRST_YEAR} (got {year})")
-    return V2019 if year <= 2020 else V2021
 
 
 class Kind(str, Enum):
@@ -58,6 +53,8 @@ class Node:
     #: For table 四, whose data are read as rows × columns but printed as one row of 15 cells:
     #: the data row a leaf column belongs to.
     data_row: str | None = None
+    #: What the row or column means, for code that must find it in any version.
+    role: str | None = None
 
     @property
     def is_group(self) -> bool:
@@ -70,13 +67,18 @@ class Node:
         else:
             yield self
 
+    def walk(self) -> Iterator["Node"]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
     def depth(self) -> int:
         return 1 + max((c.depth() for c in self.children), default=0)
 
 
 @dataclass(frozen=True)
 class Cell:
-    """One data cell, addressed the way the CSV addresses it."""
+    """One data cell, addressed the way the data file addresses it."""
 
     table: str
     row: str
@@ -100,12 +102,17 @@ class Part:
     caption: str | None = None
     #: Text of the top-left cell above the row labels (信息内容, or table 三's footnote).
     corner: str | None = None
+    role: str | None = None
 
     def row_leaves(self) -> list[Node]:
         return [leaf for row in self.rows for leaf in row.leaves()]
 
     def column_leaves(self) -> list[Node]:
         return [leaf for col in self.columns for leaf in col.leaves()]
+
+    def nodes(self, axis: str) -> Iterator[Node]:
+        for top in (self.rows if axis == "row" else self.columns):
+            yield from top.walk()
 
 
 @dataclass(frozen=True)
@@ -131,11 +138,29 @@ class Table:
 
 
 @dataclass(frozen=True)
+class Alias:
+    """A label real reports print, read as an official one; ``how`` is its ``N-ALIAS`` message."""
+
+    table: str
+    axis: str
+    variant: str
+    official: str
+    how: str
+
+
+@dataclass(frozen=True)
 class Format:
     version: str
     notice: str
     sections: tuple[str, ...]
     tables: tuple[Table, ...]
+    #: The first reporting year this version is the default for (until a later version's).
+    first_year: int = 0
+    aliases: tuple[Alias, ...] = ()
+    #: Labels only this version prints (any one is decisive when reading a published table).
+    fingerprint: tuple[str, ...] = ()
+    #: Narrative placeholder → (table, row role, column role) of the figure it prints.
+    placeholders: dict[str, tuple[str, str, str]] = field(default_factory=dict)
 
     def table(self, table_id: str) -> Table:
         for t in self.tables:
@@ -147,171 +172,62 @@ class Format:
         for t in self.tables:
             yield from t.cells
 
+    # --- finding rows, columns and cells by role ------------------------------------------------
 
-# --- Section headings (same in both versions) -------------------------------------------------
+    def part(self, role: str) -> Part | None:
+        return next((p for t in self.tables for p in t.parts if p.role == role), None)
 
-SECTIONS = (
-    "一、总体情况",
-    "二、主动公开政府信息情况",
-    "三、收到和处理政府信息公开申请情况",
-    "四、政府信息公开行政复议、行政诉讼情况",
-    "五、存在的主要问题及改进情况",
-    "六、其他需要报告的事项",
-)
+    def node(self, table_id: str, axis: str, role: str) -> Node | None:
+        return next((n for p in self.table(table_id).parts for n in p.nodes(axis) if n.role == role), None)
 
-# --- Table 二 ---------------------------------------------------------------------------------
+    def label(self, table_id: str, axis: str, role: str) -> str | None:
+        node = self.node(table_id, axis, role)
+        return node.label if node is not None else None
 
-T2_TITLE = "主动公开政府信息情况"
-T2_CORNER = "信息内容"
+    def cell(self, table_id: str, row_role: str, column_role: str) -> Cell | None:
+        """The cell at a row and a column given by role, within one part; None when this version
+        has no such cell.  In table 四 the row is the group a result column belongs to."""
+        table = self.table(table_id)
+        for part in table.parts:
+            if table_id == TABLE_4 or not part.rows or not any(n.label for n in part.rows):
+                group = next((n for n in part.nodes("column") if n.role == row_role), None)
+                leaf = next((n for n in (group.leaves() if group else ()) if n.role == column_role), None)
+                if leaf is not None:
+                    return table.cell(leaf.data_row or "", leaf.label)
+                continue
+            row = next((n for n in part.nodes("row") if n.role == row_role and not n.is_group), None)
+            column = next((n for n in part.nodes("column") if n.role == column_role and not n.is_group), None)
+            if row is not None and column is not None:
+                return table.cell(row.label, column.label)
+        return None
 
-ITEM_1 = "第二十条第（一）项"
-ITEM_5 = "第二十条第（五）项"
-ITEM_6 = "第二十条第（六）项"
-ITEM_8 = "第二十条第（八）项"
-ITEM_9 = "第二十条第（九）项"
-
-
-def _cols(*specs: str | tuple[str, Kind]) -> tuple[Node, ...]:
-    out = []
-    for s in specs:
-        label, kind = (s, Kind.COUNT) if isinstance(s, str) else s
-        out.append(Node(label, kind=kind))
-    return tuple(out)
-
-
-def _rows(*labels: str) -> tuple[Node, ...]:
-    return tuple(Node(label) for label in labels)
-
-
-_PREV, _DELTA, _DECIDED = "上一年项目数量", ("本年增/减", Kind.SIGNED), "处理决定数量"
-
-T2_2019_PARTS = (
-    Part(_cols("本年新制作数量", "本年新公开数量", "对外公开总数量"), _rows("规章", "规范性文件"), ITEM_1, T2_CORNER),
-    Part(_cols(_PREV, _DELTA, _DECIDED), _rows("行政许可", "其他对外管理服务事项"), ITEM_5, T2_CORNER),
-    Part(_cols(_PREV, _DELTA, _DECIDED), _rows("行政处罚", "行政强制"), ITEM_6, T2_CORNER),
-    Part(_cols(_PREV, _DELTA), _rows("行政事业性收费"), ITEM_8, T2_CORNER),
-    Part(_cols("采购项目数量", ("采购总金额", Kind.MONEY)), _rows("政府集中采购"), ITEM_9, T2_CORNER),
-)
-
-T2_2021_PARTS = (
-    Part(_cols("本年制发件数", "本年废止件数", "现行有效件数"), _rows("规章", "行政规范性文件"), ITEM_1, T2_CORNER),
-    Part(_cols("本年处理决定数量"), _rows("行政许可"), ITEM_5, T2_CORNER),
-    Part(_cols("本年处理决定数量"), _rows("行政处罚", "行政强制"), ITEM_6, T2_CORNER),
-    Part(_cols(("本年收费金额（单位：万元）", Kind.MONEY)), _rows("行政事业性收费"), ITEM_8, T2_CORNER),
-)
-
-# --- Table 三 ---------------------------------------------------------------------------------
-
-T3_TITLE = "收到和处理政府信息公开申请情况"
-T3_FOOTNOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
-
-NATURAL = "自然人"
-LEGAL = "法人或其他组织"
-BIZ, SCI, NPO, LAW, OTH = "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"
-TOTAL = "总计"
-APPLICANTS = "申请人情况"
-T3_COLUMNS = (
-    Node(APPLICANTS, (Node(NATURAL), Node(LEGAL, _rows(BIZ, SCI, NPO, LAW, OTH)), Node(TOTAL))),
-)
-#: Data columns of table 三 in official order; the last is the row total.
-T3_DATA_COLUMNS = (NATURAL, BIZ, SCI, NPO, LAW, OTH, TOTAL)
-T3_APPLICANT_COLUMNS = T3_DATA_COLUMNS[:-1]
-
-NEW = "一、本年新收政府信息公开申请数量"
-CARRIED_IN = "二、上年结转政府信息公开申请数量"
-RESULTS = "三、本年度办理结果"
-GRANTED = "（一）予以公开"
-PARTIAL = "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"
-WITHHELD = "（三）不予公开"
-UNABLE = "（四）无法提供"
-NOT_PROCESSED = "（五）不予处理"
-OTHER_HANDLING = "（六）其他处理"
-RESULTS_TOTAL = "（七）总计"
-CARRIED_OUT = "四、结转下年度继续办理"
-
-WITHHELD_ITEMS = (
-    "1.属于国家秘密",
-    "2.其他法律行政法规禁止公开",
-    "3.危及“三安全一稳定”",
-    "4.保护第三方合法权益",
-    "5.属于三类内部事务信息",
-    "6.属于四类过程性信息",
-    "7.属于行政执法案卷",
-    "8.属于行政查询事项",
-)
-UNABLE_ITEMS = (
-    "1.本机关不掌握相关政府信息",
-    "2.没有现成信息需要另行制作",
-    "3.补正后申请内容仍不明确",
-)
-NOT_PROCESSED_ITEMS = (
-    "1.信访举报投诉类申请",
-    "2.重复申请",
-    "3.要求提供公开出版物",
-    "4.无正当理由大量反复申请",
-    "5.要求行政机关确认或重新出具已获取信息",
-)
-OTHER_HANDLING_ITEMS_2021 = (
-    "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
-    "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
-    "3.其他",
-)
+    def leaves_under(self, table_id: str, axis: str, role: str) -> tuple[str, ...]:
+        """The labels of the data rows (or columns) a row (or column) given by role stands for: its
+        own label for a leaf, its leaves' for a group."""
+        node = self.node(table_id, axis, role)
+        return tuple(leaf.label for leaf in node.leaves()) if node is not None else ()
 
 
-def _t3_rows(other_handling: Node) -> tuple[Node, ...]:
-    return (
-        Node(NEW),
-        Node(CARRIED_IN),
-        Node(
-            RESULTS,
-            (
-                Node(GRANTED),
-                Node(PARTIAL),
-                Node(WITHHELD, _rows(*WITHHELD_ITEMS)),
-                Node(UNABLE, _rows(*UNABLE_ITEMS)),
-                Node(NOT_PROCESSED, _rows(*NOT_PROCESSED_ITEMS)),
-                other_handling,
-                Node(RESULTS_TOTAL),
-            ),
-        ),
-        Node(CARRIED_OUT),
-    )
+# --- reading the files ------------------------------------------------------------------------
 
 
-T3_2019_ROWS = _t3_rows(Node(OTHER_HANDLING))
-T3_2021_ROWS = _t3_rows(Node(OTHER_HANDLING, _rows(*OTHER_HANDLING_ITEMS_2021)))
-
-# --- Table 四 ---------------------------------------------------------------------------------
-
-T4_TITLE = "政府信息公开行政复议、行政诉讼情况"
-REVIEW = "行政复议"
-LITIGATION = "行政诉讼"
-SUED_DIRECTLY = "未经复议直接起诉"
-SUED_AFTER_REVIEW = "复议后起诉"
-T4_DATA_ROWS = (REVIEW, SUED_DIRECTLY, SUED_AFTER_REVIEW)
-UPHELD, CORRECTED, OTHER_RESULT, PENDING = "结果维持", "结果纠正", "其他结果", "尚未审结"
-T4_DATA_COLUMNS = (UPHELD, CORRECTED, OTHER_RESULT, PENDING, TOTAL)
+class FormatError(ValueError):
+    """A format file that cannot be read as one."""
 
 
-def _t4_leaves(data_row: str) -> tuple[Node, ...]:
-    return tuple(Node(c, data_row=data_row) for c in T4_DATA_COLUMNS)
+def _node(data: dict[str, Any], where: str, data_row: str | None = None) -> Node:
+    if not isinstance(data, dict) or "label" not in data:
+        raise FormatError(f"{where}: every row and column needs a label: {data!r}")
+    label = str(data["label"])
+    own_row = label if data.get("data_row") else data_row
+    children = tuple(_node(c, where, own_row) for c in data.get("children") or ())
+    kind = Kind(data.get("kind", "count"))
+    return Node(label, children, kind, None if children else own_row, data.get("role"))
 
 
-T4_COLUMNS = (
-    Node(REVIEW, _t4_leaves(REVIEW)),
-    Node(
-        LITIGATION,
-        (
-            Node(SUED_DIRECTLY, _t4_leaves(SUED_DIRECTLY)),
-            Node(SUED_AFTER_REVIEW, _t4_leaves(SUED_AFTER_REVIEW)),
-        ),
-    ),
-)
-#: Table 四 is printed as a single row of figures; this empty row node carries it.
-T4_ROWS = (Node(""),)
-
-
-# --- Assembly ---------------------------------------------------------------------------------
+def _part(data: dict[str, Any], where: str) -> Part:
+    return Part(tuple(_node(c, where) for c in data["columns"]), tuple(_node(r, where) for r in data["rows"]),
+                data.get("caption"), data.get("corner"), data.get("role"))
 
 
 def _cells_of(table_id: str, parts: tuple[Part, ...]) -> tuple[Cell, ...]:
@@ -323,45 +239,124 @@ def _cells_of(table_id: str, parts: tuple[Part, ...]) -> tuple[Cell, ...]:
     return tuple(cells)
 
 
-def _table(table_id: str, title: str, parts: tuple[Part, ...]) -> Table:
-    return Table(table_id, title, parts, _cells_of(table_id, parts))
+def read_format(path: Path) -> Format:
+    """One version's file as a :class:`Format`."""
+    where = str(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        tables = []
+        for t in data["tables"]:
+            parts = tuple(_part(p, where) for p in t["parts"])
+            tables.append(Table(str(t["id"]), t["title"], parts, _cells_of(str(t["id"]), parts)))
+        return Format(
+            version=str(data["version"]),
+            notice=data.get("notice", ""),
+            sections=tuple(data["sections"]),
+            tables=tuple(tables),
+            first_year=int(data["first_year"]),
+            aliases=tuple(Alias(str(a["table"]), a["axis"], a["variant"], a["official"], a.get("how", "alias"))
+                          for a in data.get("aliases") or ()),
+            fingerprint=tuple(data.get("fingerprint") or ()),
+            placeholders={name: (str(p["table"]), p["row"], p["column"])
+                          for name, p in (data.get("placeholders") or {}).items()},
+        )
+    except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as e:
+        raise FormatError(f"{where}: not a format file the kit can read: {e}") from e
+
+
+def _folders() -> list[Path]:
+    extra = [Path(p) for p in os.environ.get(ENV, "").split(os.pathsep) if p.strip()]
+    return [FORMATS_DIR, *extra]
 
 
 @cache
+def _registry(folders: tuple[Path, ...]) -> dict[str, Format]:
+    found: dict[str, Format] = {}
+    for folder in folders:
+        for path in sorted(folder.glob("*.yaml")):
+            fmt = read_format(path)
+            found[fmt.version] = fmt
+    return dict(sorted(found.items(), key=lambda kv: kv[1].first_year))
+
+
+def registry() -> dict[str, Format]:
+    """Every version the kit knows, oldest first."""
+    return _registry(tuple(_folders()))
+
+
+def versions() -> tuple[str, ...]:
+    return tuple(registry())
+
+
 def get_format(version: str) -> Format:
-    if version not in VERSIONS:
-        raise KeyError(f"unknown format version {version!r}; known: {', '.join(VERSIONS)}")
-    t2 = T2_2019_PARTS if version == V2019 else T2_2021_PARTS
-    t3_rows = T3_2019_ROWS if version == V2019 else T3_2021_ROWS
-    return Format(
-        version=version,
-        notice=NOTICES[version],
-        sections=SECTIONS,
-        tables=(
-            _table(TABLE_2, T2_TITLE, t2),
-            _table(TABLE_3, T3_TITLE, (Part(T3_COLUMNS, t3_rows, None, T3_FOOTNOTE),)),
-            _table(TABLE_4, T4_TITLE, (Part(T4_COLUMNS, T4_ROWS),)),
-        ),
-    )
+    known = registry()
+    if version not in known:
+        raise KeyError(f"unknown format version {version!r}; known: {', '.join(known)}")
+    return known[version]
+
+
+def first_year() -> int:
+    """Reports for earlier years followed the pre-2019 条例 and a format the kit does not encode."""
+    return min(f.first_year for f in registry().values())
+
+
+def version_for_year(year: int) -> str:
+    """The format a reporting year uses by default (a report's params may override it): the
+    latest version whose first year is not after it."""
+    if year < first_year():
+        raise ValueError(f"no official format is encoded for reporting years before {first_year()} (got {year})")
+    return [v for v, f in registry().items() if f.first_year <= year][-1]
 
 
 def result_rows(version: str) -> tuple[str, ...]:
     """The data rows whose sum is （七）总计 (rule R3), in official order."""
     fmt = get_format(version)
-    results = next(r for r in fmt.table(TABLE_3).parts[0].rows if r.label == RESULTS)
-    return tuple(leaf.label for leaf in results.leaves() if leaf.label != RESULTS_TOTAL)
+    total = fmt.label(TABLE_3, "row", "results_total")
+    return tuple(label for label in fmt.leaves_under(TABLE_3, "row", "results") if label != total)
 
 
-# --- Labels that tell the versions apart (spec §6) --------------------------------------------
+# --- the labels of the two official versions, for code and tests about them --------------------
 
-FINGERPRINT = {
-    V2019: (
-        "本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "本年增/减",
-        "处理决定数量", "其他对外管理服务事项", "规范性文件", ITEM_9, "政府集中采购",
-        "采购项目数量", "采购总金额", OTHER_HANDLING,
-    ),
-    V2021: (
-        "本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量",
-        "本年收费金额（单位：万元）", "行政规范性文件", *OTHER_HANDLING_ITEMS_2021,
-    ),
-}
+V2019 = "2019"
+V2021 = "2021"
+VERSIONS = versions()
+FIRST_YEAR = first_year()
+NOTICES = {v: f.notice for v, f in registry().items()}
+FINGERPRINT = {v: f.fingerprint for v, f in registry().items()}
+
+_F19, _F21 = get_format(V2019), get_format(V2021)
+SECTIONS = _F21.sections
+
+
+def _t3(role: str, axis: str = "row") -> str:
+    label = _F21.label(TABLE_3, axis, role)
+    assert label is not None, role
+    return label
+
+
+T2_TITLE, T3_TITLE, T4_TITLE = (_F21.table(t).title for t in TABLE_IDS)
+T2_CORNER = _F21.table(TABLE_2).parts[0].corner
+ITEM_1, ITEM_5, ITEM_6, ITEM_8 = (_F21.part(r).caption for r in ("item1", "item5", "item6", "item8"))  # type: ignore[union-attr]
+ITEM_9 = _F19.part("item9").caption  # type: ignore[union-attr]
+T3_FOOTNOTE = _F21.table(TABLE_3).parts[0].corner
+
+NATURAL, LEGAL, APPLICANTS, TOTAL = (_t3(r, "column") for r in ("natural", "organisations", "applicants", "total"))
+BIZ, SCI, NPO, LAW, OTH = _F21.leaves_under(TABLE_3, "column", "organisations")
+#: Data columns of table 三 in official order; the last is the row total.
+T3_DATA_COLUMNS = _F21.table(TABLE_3).data_columns
+T3_APPLICANT_COLUMNS = T3_DATA_COLUMNS[:-1]
+
+NEW, CARRIED_IN, RESULTS, GRANTED, PARTIAL, WITHHELD, UNABLE, NOT_PROCESSED, OTHER_HANDLING, RESULTS_TOTAL, CARRIED_OUT = (
+    _t3(r) for r in ("new", "carried_in", "results", "granted", "partial", "withheld", "unable", "not_processed",
+                     "other_handling", "results_total", "carried_out"))
+WITHHELD_ITEMS = _F21.leaves_under(TABLE_3, "row", "withheld")
+UNABLE_ITEMS = _F21.leaves_under(TABLE_3, "row", "unable")
+NOT_PROCESSED_ITEMS = _F21.leaves_under(TABLE_3, "row", "not_processed")
+OTHER_HANDLING_ITEMS_2021 = _F21.leaves_under(TABLE_3, "row", "other_handling")
+
+REVIEW, LITIGATION, SUED_DIRECTLY, SUED_AFTER_REVIEW = (
+    _F21.label(TABLE_4, "column", r) for r in ("review", "litigation", "sued_directly", "sued_after_review"))
+T4_DATA_ROWS = _F21.table(TABLE_4).data_rows
+UPHELD, CORRECTED, OTHER_RESULT, PENDING = (
+    _F21.label(TABLE_4, "column", r) for r in ("upheld", "corrected", "other_result", "pending"))
+T4_DATA_COLUMNS = _F21.table(TABLE_4).data_columns
