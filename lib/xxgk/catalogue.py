@@ -274,6 +274,32 @@ _code("W-PLACEHOLDER-BLANK", "input", "warning", ("占位符对应的数值未�
       blank=("“{field}”中的占位符 {placeholder} 对应的数值未填报，将显示为［数据缺失］",
              "placeholder {placeholder} in “{field}” stands for a blank figure; it prints ［数据缺失］"))
 
+# --- importing a published report (xxgk import) ---------------------------------------------------
+
+_code("E-IMPORT-SOURCE", "input", "error", ("无法读取所导入的报告", "source cannot be imported"),
+      kind=("不支持的文件类型；可导入：{suffixes}", "not a kind of file the kit imports; it imports {suffixes}"),
+      unreadable=("无法读取该文件：{reason}", "cannot read the file: {reason}"),
+      empty=("文件是空的", "the file is empty"),
+      encoding=("无法解码该网页（既不是 UTF-8 也不是 GB18030/GBK）", "cannot decode the page (neither UTF-8 nor GB18030/GBK)"),
+      corrupt=("文件已损坏或不完整：{reason}", "the file is damaged or cut short: {reason}"),
+      encrypted=("文件有密码保护，无法读取", "the file is protected by a password"),
+      scan=("PDF 没有文字层（可能是扫描件），无法读出文字；请找到网页版或 Word 版，或先做文字识别（OCR）",
+            "the PDF has no text layer (a scan?); find the web or Word version, or run text recognition (OCR) first"),
+      no_report=("没有找到政府信息公开工作年度报告的表格：{why}", "no table of an annual report found: {why}"))
+_code("E-IMPORT-CELL", "input", "error", ("未能读出的单元格", "cell not read"),
+      lost=("源文件中找不到这个单元格的数值（该行或该格在源文件中缺失或已损坏）",
+            "the source gives no figure for this cell (its row or cell is missing or damaged there)"),
+      unreadable=("源文件中的“{text}”无法读作数值（{why}）", "“{text}” in the source cannot be read as a figure ({why})"),
+      conflict=("源文件中给出了两次且不一致：{first}（{where_first}）与 {second}（{where_second}）",
+                "the source gives it twice, differently: {first} ({where_first}) and {second} ({where_second})"))
+_code("N-IMPORT", "label", "note", ("导入说明", "import note"),
+      extra_row=("表{table}中多出的一行“{label}”不属于官方表格，未读入", "an extra row “{label}” in table {table} is not in the official table; not read"),
+      version=("按表格所印标签判定为 {version} 年版格式（依据：{labels}）", "read as the {version} format from the labels the tables print ({labels})"),
+      version_year=("标题年份 {year} 默认使用 {expected} 年版格式，但表格印的是 {version} 年版（有些机关沿用旧表）",
+                    "the title's year {year} uses the {expected} format by default, but the tables print the {version} format "
+                    "(some bodies kept the old layout)"),
+      inferred=("源文件缺失，按 {rule} 推出为 {value}（--infer）", "missing in the source; {value} as {rule} forces it (--infer)"))
+
 # --- consistency rules -----------------------------------------------------------------------
 
 _rule("R1", "rule", "warning", ("表三各列勾稽关系", "footnote of table 三"), "official",
