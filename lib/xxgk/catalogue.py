@@ -285,10 +285,17 @@ _code("E-IMPORT-SOURCE", "input", "error", ("无法读取所导入的报告", "s
       encrypted=("文件有密码保护，无法读取", "the file is protected by a password"),
       scan=("PDF 没有文字层（可能是扫描件），无法读出文字；请找到网页版或 Word 版，或先做文字识别（OCR）",
             "the PDF has no text layer (a scan?); find the web or Word version, or run text recognition (OCR) first"),
-      no_report=("没有找到政府信息公开工作年度报告的表格：{why}", "no table of an annual report found: {why}"))
+      no_labels=("这不像政府信息公开工作年度报告：表格中没有官方格式的标签",
+                 "this does not look like an annual report: no table prints a label of the official format"),
+      no_tables=("没有一个表格能对应到年度报告的表格", "no table matches the tables of an annual report"),
+      no_title=("标题中读不出乡镇和年度；请用 --township 和 --year 指定",
+                "the title names no township and year; give --township and --year"))
 _code("E-IMPORT-CELL", "input", "error", ("未能读出的单元格", "cell not read"),
       lost=("源文件中找不到这个单元格的数值（该行或该格在源文件中缺失或已损坏）",
             "the source gives no figure for this cell (its row or cell is missing or damaged there)"),
+      row=("{where} 各列 源文件中缺失", "{where}: every column lost in the source"),
+      cells=("{where}：{columns} 源文件中缺失", "{where}: {columns} lost in the source"),
+      table=("表{table} 全表 源文件中缺失", "表{table}: the whole table lost in the source"),
       unreadable=("源文件中的“{text}”无法读作数值（{why}）", "“{text}” in the source cannot be read as a figure ({why})"),
       conflict=("源文件中给出了两次且不一致：{first}（{where_first}）与 {second}（{where_second}）",
                 "the source gives it twice, differently: {first} ({where_first}) and {second} ({where_second})"))

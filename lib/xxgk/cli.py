@@ -354,6 +354,67 @@ def demo_data(
         typer.echo(tr("埋入 {y} {t}：{what}", "planted in {y} {t}: {what}", y=year, t=township, what=what))
 
 
+@app.command("import", help=tr(
+    "导入已发布的年度报告（网页、文本、PDF 或 Word），写出本工具的数据文件和参数文件。\n\n"
+    "SOURCE 是文件，或文件夹（其中每个文件各导入一份，每份一行摘要）。乡镇和年度取自标题，格式版本取自表格所印的标签。"
+    "已有文件不覆盖，除非加 --force（并说明改了什么）。不臆造数值：源文件中空白的仍为空白，缺失的列出；"
+    "--infer 只补官方勾稽关系推得出的数值，并注明。\n\n"
+    "退出状态：0：每个数据单元格都读出或在源文件中为空白；1：有单元格读不出、源文件无法导入或文件已存在；2：用法错误。",
+    "Import published annual reports (web page, text, PDF or Word) as the kit's data and params files.\n\n"
+    "SOURCE is a file, or a folder whose files are each imported (one summary line each). Township and year come "
+    "from the title, the format version from the labels the tables print. Existing files are kept unless --force "
+    "(which says what changed). No figure is invented: blank stays blank, lost cells are listed; --infer fills only "
+    "what the official rules force, marked.\n\n"
+    "Exit status: 0 every data cell read or blank in the source; 1 cells could not be read, a source could not be "
+    "imported, or files exist; 2 usage error."))
+def import_(
+    sources: list[Path] = typer.Argument(..., metavar="SOURCE...", help=tr("要导入的文件或文件夹。", "Files or folders to import.")),
+    root: Path = ROOT_OPTION,
+    township: Optional[str] = typer.Option(None, "--township", help=tr("乡镇名称（默认取自标题）。", "The township (default: from the title).")),
+    year: Optional[int] = typer.Option(None, "--year", help=tr("报告年度（默认取自标题）。", "Reporting year (default: from the title).")),
+    infer: bool = typer.Option(False, "--infer", help=tr("补上官方勾稽关系推得出的缺失数值，并在 note 列注明。",
+                                                          "Fill lost figures the official rules force, marked in the note column.")),
+    force: bool = typer.Option(False, "--force", help=tr("覆盖已有的数据文件和参数文件，并说明改了什么。",
+                                                          "Overwrite existing data and params files, saying what changed.")),
+    format: CheckFormat = typer.Option(CheckFormat.text, "--format", case_sensitive=False,
+                                       help=tr("text：给人看；json：给程序用，列出每个单元格。",
+                                               "text: for people; json: every cell, for tools.")),
+    lang: Optional[str] = LANG_OPTION,
+) -> None:
+    from .importer import report, run
+
+    files: list[Path] = []
+    for source in sources:
+        if not source.exists():
+            typer.echo(tr("错误：{p} 不存在", "error: {p} does not exist", p=source), err=True)
+            raise typer.Exit(2)
+        files += run.sources_in(source)
+    if not files:
+        typer.echo(tr("错误：没有可导入的文件（可导入 .html .htm .shtml .txt .pdf .docx）",
+                      "error: nothing to import (.html .htm .shtml .txt .pdf .docx are imported)"), err=True)
+        raise typer.Exit(2)
+    if (township or year) and len(files) > 1:
+        typer.echo(tr("错误：--township 和 --year 只能用于一个文件", "error: --township and --year name one file's report"),
+                   err=True)
+        raise typer.Exit(2)
+    results = []
+    for path in files:
+        try:
+            results.append(run.import_source(path, root, township=township, year=year, infer=infer, force=force))
+        except Exception as e:  # a bug must not stop the other files, nor show a traceback
+            failed = run.Imported(path, failed=True)
+            from .findings import finding
+
+            failed.findings.append(finding("E-IMPORT-SOURCE", "unreadable", args={"reason": f"{type(e).__name__}: {e}"},
+                                           file=str(path)))
+            results.append(failed)
+    if format is CheckFormat.json:
+        typer.echo(report.to_json(results, root))
+    else:
+        report.write_text(results, root, sys.stdout, full=len(files) == 1)
+    raise typer.Exit(max(r.exit_code for r in results))
+
+
 def _argv_lang(argv: list[str]) -> str | None:
     for i, arg in enumerate(argv):
         if arg == "--lang" and i + 1 < len(argv):

@@ -44,13 +44,18 @@ def _row_nodes(part: spec.Part) -> list[spec.Node]:
     return list(part.rows)
 
 
-def grouped(findings: Iterable[Finding], version: str) -> list[Group]:
-    """The ``M-BLANK`` findings folded by table, part, row group and row, in the table's order."""
-    blank: dict[Key, Finding] = {tuple(f.cells[0]): f for f in findings if f.rule == "M-BLANK" and f.cells}  # type: ignore[misc]
+def grouped(findings: Iterable[Finding], version: str, code: str = "M-BLANK") -> list[Group]:
+    """The ``code`` findings about one cell each (``M-BLANK``: blank figures; ``E-IMPORT-CELL``: cells
+    an import could not read) folded by table, part, row group and row, in the table's order, in
+    the words of that code's ``row``, ``cells``, ``table`` messages."""
+    blank: dict[Key, Finding] = {tuple(f.cells[0]): f for f in findings if f.rule == code and f.cells}  # type: ignore[misc]
     if not blank:
         return []
     fmt = spec.get_format(version)
     out: list[Group] = []
+
+    def say(variant: str, **args) -> Text:
+        return message(code, variant, **args)
 
     def group(text: Text, keys: list[Key]) -> Group:
         first = next((blank[k] for k in keys if blank[k].line is not None), blank[keys[0]])
@@ -62,18 +67,18 @@ def grouped(findings: Iterable[Finding], version: str) -> list[Group]:
         if not hit:
             continue
         if len(hit) == len(cells) and len(cells) > 1:
-            out.append(group(message("M-BLANK", "table", table=table.id), hit))
+            out.append(group(say("table", table=table.id), hit))
             continue
         if table.id == spec.TABLE_4:
             # Printed as one row of 15 figures; its data rows are the column groups.
             for row in table.data_rows:
                 keys = [k for k in cells if k[1] == row]
-                out.extend(_fold_row(table, row, keys, blank, group, prefix=None))
+                out.extend(_fold_row(table, row, keys, blank, group, say, prefix=None))
             continue
         for part in table.parts:
             columns = [c.label for c in part.column_leaves()]
             for node in _row_nodes(part):
-                out.extend(_fold(table, part, node, columns, blank, group))
+                out.extend(_fold(table, part, node, columns, blank, group, say))
     return out
 
 
@@ -82,27 +87,27 @@ def _where(table: spec.Table, part: spec.Part | None, label: str) -> str:
     return f"表{table.id}{caption} {label}".strip()
 
 
-def _fold(table: spec.Table, part: spec.Part, node: spec.Node, columns: list[str], blank: dict, group) -> Iterator[Group]:
+def _fold(table: spec.Table, part: spec.Part, node: spec.Node, columns: list[str], blank: dict, group, say) -> Iterator[Group]:
     keys = [(table.id, leaf.label, c) for leaf in node.leaves() for c in columns]
     hit = [k for k in keys if k in blank]
     if not hit:
         return
     if node.is_group:
         if len(hit) == len(keys):
-            yield group(message("M-BLANK", "row", where=_where(table, part, node.label)), hit)
+            yield group(say("row", where=_where(table, part, node.label)), hit)
             return
         for child in node.children:
-            yield from _fold(table, part, child, columns, blank, group)
+            yield from _fold(table, part, child, columns, blank, group, say)
         return
-    yield from _fold_row(table, node.label, keys, blank, group, prefix=_where(table, part, node.label))
+    yield from _fold_row(table, node.label, keys, blank, group, say, prefix=_where(table, part, node.label))
 
 
-def _fold_row(table: spec.Table, row: str, keys: list[Key], blank: dict, group, prefix: str | None) -> Iterator[Group]:
+def _fold_row(table: spec.Table, row: str, keys: list[Key], blank: dict, group, say, prefix: str | None) -> Iterator[Group]:
     hit = [k for k in keys if k in blank]
     if not hit:
         return
     where = prefix or _where(table, None, row)
     if len(hit) == len(keys) and len(keys) > 1:
-        yield group(message("M-BLANK", "row", where=where), hit)
+        yield group(say("row", where=where), hit)
     else:
-        yield group(message("M-BLANK", "cells", where=where, columns=[k[2] for k in hit]), hit)
+        yield group(say("cells", where=where, columns=[k[2] for k in hit]), hit)
