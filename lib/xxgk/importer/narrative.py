@@ -109,11 +109,15 @@ def read_narrative(document: Document) -> Narrative:
     for i in range(start, len(paragraphs)):
         if expected > 6:
             break
-        found = _heading(paragraphs[i].text, expected)
-        if found is not None:
-            marks.append((i, expected, found[1]))
-            n.where[f"section-{expected}"] = paragraphs[i].where
-            expected += 1
+        # The next heading, or a later one when a report leaves a heading out (the tables' sections
+        # often have none in a text copy).
+        for number in range(expected, 7):
+            found = _heading(paragraphs[i].text, number)
+            if found is not None:
+                marks.append((i, number, found[1]))
+                n.where[f"section-{number}"] = paragraphs[i].where
+                expected = number + 1
+                break
     first = marks[0][0] if marks else len(paragraphs)
     n.preamble = [p.text for p in _join_broken(paragraphs[start:first])]
     end_of_report = len(paragraphs)

@@ -122,9 +122,9 @@ class _Format:
                     found = (table, m.official)
                     break
             if found is None:
-                m = match_label(text, self.version, spec.TABLE_4, "column")
-                if m.official in self.t4_rows:
-                    found = (spec.TABLE_4, m.official)
+                group = self.t4_group(text)  # table 四 printed as a row per kind of case
+                if group is not None:
+                    found = (spec.TABLE_4, group)
             self._rows[key] = found
         return self._rows[key]
 
@@ -314,9 +314,11 @@ class _Placer:
             for column, c in positions.items():
                 self.put((table, row, column), grid.at(r, c), grid.where_of(r, c))
             return
-        # No header: the figures follow the label, in the official order.
+        # No header: the figures follow the label, in the official order.  Empty cells at the end
+        # are dropped first (a grid pads its short rows with them, so they cannot tell a blank figure
+        # from a cell the row does not have), then empty cells of the label's span before them.
         after = list(range(label_col + 1, grid.width))
-        while len(after) > len(columns) and not grid.at(r, after[-1]).strip():
+        while after and not grid.at(r, after[-1]).strip():
             after.pop()
         while len(after) > len(columns) and not grid.at(r, after[0]).strip():
             after.pop(0)
