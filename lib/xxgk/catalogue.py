@@ -283,6 +283,7 @@ _code("E-IMPORT-SOURCE", "input", "error", ("无法读取所导入的报告", "s
       encoding=("无法解码该网页（既不是 UTF-8 也不是 GB18030/GBK）", "cannot decode the page (neither UTF-8 nor GB18030/GBK)"),
       corrupt=("文件已损坏或不完整：{reason}", "the file is damaged or cut short: {reason}"),
       encrypted=("文件有密码保护，无法读取", "the file is protected by a password"),
+      no_end=("网页没有结尾（下载不完整？）", "the page has no end (was the download cut short?)"),
       scan=("PDF 没有文字层（可能是扫描件），无法读出文字；请找到网页版或 Word 版，或先做文字识别（OCR）",
             "the PDF has no text layer (a scan?); find the web or Word version, or run text recognition (OCR) first"),
       no_labels=("这不像政府信息公开工作年度报告：表格中没有官方格式的标签",

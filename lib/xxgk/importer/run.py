@@ -60,6 +60,8 @@ def _fail(result: Imported, variant: str, **args: Any) -> Imported:
 def import_source(path: Path, root: Path, *, township: str | None = None, year: int | None = None,
                   infer: bool = False, force: bool = False, write_files: bool = True) -> Imported:
     result = Imported(Path(path))
+    if _cut_short(Path(path)):
+        return _fail(result, "corrupt", reason=message("E-IMPORT-SOURCE", "no_end"))
     try:
         document: Document = sources.read(Path(path))
     except SourceError as e:
@@ -90,6 +92,20 @@ def import_source(path: Path, root: Path, *, township: str | None = None, year: 
                                params_yaml(narrative, result.township, result.year, detected.version, document.meta),
                                force=force)
     return result
+
+
+def _cut_short(path: Path) -> bool:
+    """A saved page without its end (a download cut short): what it lost cannot be told from what
+    the report left out, so it is not imported at all."""
+    if path.suffix.lower() not in (".html", ".htm", ".shtml"):
+        return False
+    try:
+        with open(path, "rb") as f:
+            f.seek(max(0, path.stat().st_size - 4096))
+            tail = f.read().lower()
+    except OSError:
+        return False
+    return bool(tail.strip()) and b"</html" not in tail and b"</body" not in tail
 
 
 def _notes(result: Imported) -> None:
