@@ -120,3 +120,26 @@ def test_check_and_render_in_the_third_version(tmp_path):
     assert cell.text_content() == "4"
     assert declared()["notice"] in doc.text_content()
     assert "全年新收政府信息公开申请2件" in doc.text_content()
+
+
+def test_import_reads_the_third_version(tmp_path):
+    """A page of the made-up version, imported: the version told from its labels, every figure back."""
+    import pytest
+
+    pytest.importorskip("xxgk.importer.html_source")
+    template = xxgk("template", "--year", "2030").stdout
+    values = {("三", "一、本年新收政府信息公开申请数量", "其他组织机构"): "1", ("三", "一、本年新收政府信息公开申请数量", "总计"): "1",
+              ("三", "3.申请人撤回申请（测试用）", "其他组织机构"): "1", ("三", "3.申请人撤回申请（测试用）", "总计"): "1",
+              ("三", "（七）总计", "其他组织机构"): "1", ("三", "（七）总计", "总计"): "1",
+              ("二", "政府信息公开指南", "本年更新次数"): "4"}
+    write_report(tmp_path / "made", template, values)
+    assert xxgk("render", "--township", TOWNSHIP, "--year", "2030", "--publish", root=tmp_path / "made").returncode == 0
+    page = tmp_path / "made" / "output" / "2030" / "published" / f"{TOWNSHIP}.html"
+    done = xxgk("import", str(page), "--format", "json", root=tmp_path / "imported")
+    assert done.returncode == 0, done.stdout[-1500:] + done.stderr
+    (result,) = json.loads(done.stdout)
+    assert result["version"] == "2030" and "年末现行有效件数" in result["version_labels"]
+    made = (tmp_path / "made" / "data" / "2030" / f"{TOWNSHIP}.csv").read_text(encoding="utf-8")
+    got = (tmp_path / "imported" / "data" / "2030" / f"{TOWNSHIP}.csv").read_text(encoding="utf-8")
+    strip = lambda text: [r[:4] for r in csv.reader(io.StringIO(text))][1:]  # noqa: E731
+    assert strip(got) == strip(made)
