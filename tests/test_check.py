@@ -259,7 +259,7 @@ def test_seed_report(tmp_path):
     # The three 规章 figures the extraction lost are blank (lines 2-4 of the CSV): missing data, one
     # line for the row, and the rules that need them are not assessable (listed with --verbose).
     assert lines[0] == "data/2020/红旗满族乡.csv:2: 未填报 M-BLANK: 表二 第二十条第（一）项 规章 各列 未填报"
-    assert lines[-1].startswith("红旗满族乡 2020：输入错误 0 项，检查未通过 0 项，提示 0 项，未填报 3 项；无法判断 3 项")
+    assert lines[-1].startswith("红旗满族乡 2020：输入错误 0 项，检查未通过 0 项，提示 0 项，未填报 3 项；无法判断 5 项")
     assert not any("无法判断 P2" in line for line in lines)
     verbose = check(REPO, "--township", "红旗满族乡", "--year", "2020", "--verbose").output.splitlines()
     for n, col in ((2, "本年新制作数量"), (3, "本年新公开数量"), (4, "对外公开总数量")):

@@ -69,11 +69,13 @@ def shanghai_like():
 
 
 def test_every_rule_has_id_formula_origin():
-    assert list(REGISTRY) == ["R1", "R2", "R3", "R6", "R7", "R10", "P1", "P2", "P3", "P4", "P5", "R11"]
+    assert list(REGISTRY) == ["R1", "R2", "R3", "R6", "R7", "R10", "R8", "R9", "P1", "P2", "P3", "P4", "P5", "R11"]
     for rid, r in REGISTRY.items():
         assert r.id == rid and r.formula and r.title and r.origin in ORIGINS
     assert REGISTRY["R1"].origin == "official"  # the footnote of table 三 is the format's wording
-    assert {REGISTRY[r].origin for r in ("R2", "R3", "R6", "R7", "R10")} == {"implied"}
+    assert {REGISTRY[r].origin for r in ("R2", "R3", "R6", "R7", "R8", "R10")} == {"implied"}
+    # R9 is a third-party heuristic (spec §5), but a real inconsistency when it fails: a warning.
+    assert (REGISTRY["R9"].origin, REGISTRY["R9"].severity) == ("heuristic", "warning")
     for rid in ("P1", "P2", "R11"):  # plausibility: a heuristic, a note, never an error
         assert REGISTRY[rid].origin == "heuristic" and REGISTRY[rid].severity == "note"
 

@@ -343,11 +343,48 @@ _rule("R7", "rule", "warning", ("数值类型", "kinds of number"), "implied",
       negative_amount=("{value} 是负数金额", "{value} is a negative amount"),
       fraction=("{value} 不是整数", "{value} is not a whole number"),
       negative_count=("{value} 是负的件数", "{value} is a negative count"))
-_rule("R10", "rule", "warning", ("本年新公开数量不超过对外公开总数量（2019 年版，本年内）",
-                                 "本年新公开数量 ≤ 对外公开总数量 (2019 format, within one year)"), "implied",
-      ("规章、规范性文件各自：本年新公开数量 ≤ 对外公开总数量（表二第二十条第（一）项）",
-       "本年新公开数量 ≤ 对外公开总数量, for 规章 and for 规范性文件 (table 二, 第二十条第（一）项)"),
-      **_COMPARE)
+_CROSS = dict(
+    na_year=("{what}：无法判断，{township}没有 {year} 年的数据文件", "{what}: not assessable, {township} has no data file for {year}"),
+    na_unreadable=("{what}：无法判断，{file} 有输入错误，其数值未被采用", "{what}: not assessable, {file} has input errors and was not read"),
+    na_blank=("{what}：无法判断，未填报：{blank}", "{what}: not assessable, blank: {blank}"),
+    na_version=("{what}：无法判断，{year} 年使用 {version} 年版格式，没有这些数值",
+                "{what}: not assessable, {year} uses the {version} format, which has no such figures"),
+    carried=("{what}：本年未填报，已按上年（{file}:{line}）结转为 {value}",
+             "{what}: blank this year, carried from last year ({file}:{line}) as {value}"),
+)
+_rule("R8", "rule", "warning", ("上年结转与上年报告一致（跨年度）", "carried over as last year's report says (across years)"),
+      "implied",
+      ("每一列：上年报告的 四、结转下年度继续办理 = 本年报告的 二、上年结转政府信息公开申请数量（含 2020→2021 格式变化）",
+       "for every column: last year's 四、结转下年度继续办理 = this year's 二、上年结转政府信息公开申请数量 (across the 2020→2021 format change too)"),
+      pass_=("{what}：上年结转下年度 {previous} = 本年上年结转 {this}", "{what}: last year carried out {previous} = this year carried in {this}"),
+      fail=("{what}：本年上年结转 {this}，但上年（{file}:{line}）结转下年度为 {previous}（相差 {difference}）",
+            "{what}: this year carries in {this}, but last year ({file}:{line}) carried out {previous} (difference {difference})"),
+      **_CROSS)
+_rule("R9", "rule", "warning", ("现行有效件数的跨年度衔接（经验检查）", "documents in force from year to year (heuristic)"),
+      "heuristic",
+      ("2021 年版，规章、行政规范性文件各自：现行有效件数(本年) = 现行有效件数(上年) + 本年制发件数 − 本年废止件数"
+       "（第三方的经验检查，非官方；修订或统计口径变化时并不精确）",
+       "2021 format, for 规章 and 行政规范性文件: 现行有效件数(N) = 现行有效件数(N−1) + 本年制发件数(N) − 本年废止件数(N) "
+       "(a third-party heuristic, not official; not exact when documents are amended or the scope changes)"),
+      pass_=("{what}：{this} = 上年 {previous} + 制发 {new} − 废止 {repealed}",
+             "{what}: {this} = last year's {previous} + {new} issued − {repealed} repealed"),
+      fail=("{what}：现行有效 {this}，但上年（{file}:{line}）{previous} + 制发 {new} − 废止 {repealed} = {expected}（相差 {difference}）",
+            "{what}: {this} in force, but last year's ({file}:{line}) {previous} + {new} issued − {repealed} repealed = "
+            "{expected} (difference {difference})"),
+      **_CROSS)
+_rule("R10", "rule", "warning", ("本年新公开数量不超过对外公开总数量；上一年项目数量的跨年度衔接（2019 年版）",
+                                 "本年新公开数量 ≤ 对外公开总数量; 上一年项目数量 from year to year (2019 format)"), "implied",
+      ("2019 年版：规章、规范性文件各自 本年新公开数量 ≤ 对外公开总数量（表二第二十条第（一）项）；第二十条（五）（六）（八）各项 "
+       "上一年项目数量(本年) = 上一年项目数量(上年) + 本年增/减(上年)",
+       "2019 format: 本年新公开数量 ≤ 对外公开总数量, for 规章 and for 规范性文件 (table 二, 第二十条第（一）项); for each item of "
+       "第二十条（五）（六）（八）: 上一年项目数量(N) = 上一年项目数量(N−1) + 本年增/减(N−1)"),
+      **_COMPARE,
+      cross_pass=("{what}：上一年项目数量 {this} = 上年的 {previous} + 本年增/减 {delta}",
+                  "{what}: 上一年项目数量 {this} = last year's {previous} + change {delta}"),
+      cross_fail=("{what}：上一年项目数量 {this}，但上年（{file}:{line}）{previous} + 本年增/减 {delta} = {expected}（相差 {difference}）",
+                  "{what}: 上一年项目数量 {this}, but last year's ({file}:{line}) {previous} + change {delta} = {expected} "
+                  "(difference {difference})"),
+      **{f"cross_{k}": v for k, v in _CROSS.items()})
 
 # --- plausibility ------------------------------------------------------------------------------
 

@@ -199,10 +199,23 @@ def _blank_some(rng: random.Random, version: str, values: dict[Key, Any]) -> Non
             values[key] = None
 
 
-def _plant(rng: random.Random, version: str, values: dict[Key, Any]) -> str:
-    """One deliberate problem; returns what it is (its code first), for the analyst trying the checks."""
-    kind = rng.choice(("R2", "R3", "R6", "R1", "input"))
+def _plant(rng: random.Random, version: str, values: dict[Key, Any], *, chained: bool = False) -> str:
+    """One deliberate problem; returns what it is (its code first), for the analyst trying the checks.
+    ``chained``: the township has a report the year before, so the carry-over chain can break."""
+    kind = rng.choice(("R2", "R3", "R6", "R1", "input", *(("R8",) if chained else ())))
     t3 = spec.TABLE_3
+    if kind == "R8" and values.get((t3, spec.CARRIED_IN, spec.NATURAL)) is None:
+        kind = "R2"  # a blank 上年结转 is carried from last year: there is nothing to break
+    if kind == "R8":
+        # One more application carried in than last year carried out, granted: this year's own
+        # arithmetic (R1, R2, R3) still holds, only the chain with last year breaks.
+        col = spec.NATURAL
+        for row in (spec.CARRIED_IN, spec.GRANTED, spec.RESULTS_TOTAL):
+            for c in (col, spec.TOTAL):
+                if values.get((t3, row, c)) is not None:
+                    values[(t3, row, c)] += 1
+        return tr("R8：表三 {row} · {col} 比上年结转下年度的多 1", "R8: 表三 {row} · {col} is one more than last year carried out",
+                  row=spec.CARRIED_IN, col=col)
     if kind == "R2":
         row = rng.choice(list(spec.get_format(version).table(t3).data_rows))
         values[(t3, row, spec.TOTAL)] = (values.get((t3, row, spec.TOTAL)) or 0) + 1
@@ -296,7 +309,8 @@ def generate(townships: int, years: list[int], *, seed: int = 0, with_errors: bo
             values: dict[Key, Any] = {**_table_2(rng, version, state), **_table_3(rng, version, state), **_table_4(rng)}
             if rng.random() < BLANK_SHARE and blanks:
                 _blank_some(rng, version, values)
-            planted = _plant(rng, version, values) if with_errors and rng.random() < ERROR_SHARE else None
+            chained = year - 1 in years
+            planted = _plant(rng, version, values, chained=chained) if with_errors and rng.random() < ERROR_SHARE else None
             yield name, year, data_csv(version, values), params_yaml(name, year, rng), planted
 
 

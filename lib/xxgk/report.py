@@ -8,8 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import spec
+from . import history, spec
 from .compute import Completed, complete
+from .history import Year
 from .findings import Finding, finding, has_errors
 from .missing import missing_findings
 from .load import Figures, load_figures
@@ -33,6 +34,9 @@ class Report:
     params_sha256: str | None = None
     #: Where each params field stands in its file, for messages that point at a line.
     params_fields: dict[str, FieldPosition] = field(default_factory=dict)
+    #: The same township's report of the year before, as far as its data file could be read (None
+    #: when there is none): for the cross-year rules and the figures carried from it.
+    previous: Year | None = None
 
     @property
     def format(self) -> spec.Format:
@@ -78,10 +82,12 @@ def build_report(root: Path | str, township: str, year: int) -> Report:
     report = Report(township, year, layout, version, loaded.figures, None, params, findings,
                     loaded.sha256, params_sha, params_fields)
     if loaded.figures is not None and not has_errors(loaded.findings):
-        report.completed = complete(loaded.figures)
+        report.previous = before = history.previous(layout, township, year)
+        report.completed = complete(loaded.figures, before.completed if before else None, before.version if before else None)
         report.findings.extend(missing_findings(loaded.figures, report.completed, layout.display(data_path)))
         ctx = Context(loaded.figures, report.completed, layout.display(data_path), params=params,
-                      params_file=layout.display(params_path), params_fields=params_fields, township=township)
+                      params_file=layout.display(params_path), params_fields=params_fields, township=township,
+                      year=year, previous=report.previous)
         report.findings.extend(run_rules(ctx))
         # An unknown placeholder would print a hole where a figure belongs: an input problem,
         # found here so that check, render, batch and the review panel all see it.

@@ -21,6 +21,7 @@ from .load import Figures, Key
 from .values import NA, Value, format_value, is_number
 
 if TYPE_CHECKING:  # params imports pydantic; rules only need the type
+    from .history import Year
     from .params import FieldPosition, Params
 
 @dataclass(frozen=True)
@@ -35,6 +36,10 @@ class Context:
     params_fields: dict[str, "FieldPosition"] = field(default_factory=dict)
     #: The township name of the data file, used when there is no params file.
     township: str | None = None
+    #: The reporting year, and the same township's year before (None when it has no data file),
+    #: for the cross-year rules (:mod:`xxgk.cross_year`).
+    year: int | None = None
+    previous: "Year | None" = None
 
 
 @dataclass(frozen=True)
@@ -259,21 +264,24 @@ def _r7(ctx: Context) -> Iterator[Finding]:
 
 @rule("R10")
 def _r10(ctx: Context) -> Iterator[Finding]:
-    # The cross-year half of R10 needs the previous year's report; it is not checked here.  Only a
-    # format whose 第二十条第（一）项 counts the documents published (the 2019 one) has the figures.
+    # Only a format whose 第二十条第（一）项 counts the documents published (the 2019 one) has the
+    # figures of the within-year half; the cross-year half needs last year's report.
     fmt = spec.get_format(ctx.figures.version)
     published, total = fmt.label(spec.TABLE_2, "column", "new_published"), fmt.label(spec.TABLE_2, "column", "public_total")
-    if published is None or total is None:
-        return
-    r = REGISTRY["R10"]
-    rows, _columns = item_1(ctx.figures.version)
-    for row in rows:
-        new, all_ = (spec.TABLE_2, row, published), (spec.TABLE_2, row, total)
-        yield _result(r, ctx, left=(new,), right=(all_,), values=ctx.figures.values, at_most=True, subject=new,
-                      where={"table": spec.TABLE_2, "row": row}, describe=f"{row}: {published} ≤ {total}")
+    if published is not None and total is not None:
+        r = REGISTRY["R10"]
+        rows, _columns = item_1(ctx.figures.version)
+        for row in rows:
+            new, all_ = (spec.TABLE_2, row, published), (spec.TABLE_2, row, total)
+            yield _result(r, ctx, left=(new,), right=(all_,), values=ctx.figures.values, at_most=True, subject=new,
+                          where={"table": spec.TABLE_2, "row": row}, describe=f"{row}: {published} ≤ {total}")
+    from .cross_year import r10_cross
+
+    yield from r10_cross(ctx)
 
 
 # Plausibility notes and the narrative check live in their own modules; importing them here
 # registers them after the consistency rules, in the order the review lists them.
+from . import cross_year  # noqa: E402,F401,I001  (R8, R9)
 from . import plausibility  # noqa: E402,F401,I001  (P1–P5)
 from . import narrative_check  # noqa: E402,F401  (R11)
