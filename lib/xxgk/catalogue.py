@@ -272,7 +272,10 @@ _code("E-PUBLISH-INCOMPLETE", "input", "error", ("发布稿内容不全", "incom
                "copy still renders)"))
 _code("W-PLACEHOLDER-BLANK", "input", "warning", ("占位符对应的数值未填报", "placeholder for a blank figure"),
       blank=("“{field}”中的占位符 {placeholder} 对应的数值未填报，将显示为［数据缺失］",
-             "placeholder {placeholder} in “{field}” stands for a blank figure; it prints ［数据缺失］"))
+             "placeholder {placeholder} in “{field}” stands for a blank figure; it prints ［数据缺失］"),
+      no_previous=("“{field}”中的占位符 {placeholder} 要与上年比较，但 {year} 年的数据没有或读不出，将显示为［数据缺失］",
+                   "placeholder {placeholder} in “{field}” compares with last year, but {year} has no readable data file; "
+                   "it prints ［数据缺失］"))
 
 # --- importing a published report (xxgk import) ---------------------------------------------------
 

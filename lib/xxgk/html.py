@@ -19,6 +19,7 @@ from . import __version__, spec
 from .html_review import banner, review_findings, review_panel
 from .html_tables import flags_from, render_table
 from .html_tags import el, join
+from .i18n import tr
 from .narrative import render_field
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -91,7 +92,19 @@ def table_html(report: "Report", table_id: str, *, publish: bool = False) -> str
         flags=flags_from(review_findings(report)) if review else None,
         notes=report.figures.notes if review and report.figures else None,
         review=review,
+        carried=_carried_titles(report) if review else None,
     )
+
+
+def _carried_titles(report: "Report") -> dict:
+    """Each figure carried from last year's report, with where it came from (the cell's tooltip)."""
+    if report.completed is None or report.previous is None:
+        return {}
+    before = report.previous
+    lines = before.figures.lines if before.figures else {}
+    return {key: tr("由上年结转：{file}:{line}（{row} · {column}）", "carried from last year: {file}:{line} ({row} · {column})",
+                    file=before.file, line=lines.get(source, ""), row=source[1], column=source[2])
+            for key, source in report.completed.carried.items()}
 
 
 def _narrative(report: "Report", number: int) -> list[Markup]:
@@ -150,6 +163,7 @@ def provenance_footer(report: "Report", *, template_sha256: str | None) -> str:
         el("li", f"生成工具：xxgk {__version__}"),
         el("li", f"报告格式：{fmt.version} 年版（{fmt.notice}）"),
         digest("数据文件", layout.display(layout.data_file(report.township, report.year)), report.data_sha256),
+        *([digest("上年数据文件", report.previous.file, report.previous.sha256)] if report.previous else []),
         digest("参数文件", _params_display(report), report.params_sha256),
         digest("模板", None, template_sha256),
     ]

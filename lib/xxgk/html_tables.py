@@ -64,7 +64,7 @@ def flags_from(findings: Iterable[Finding]) -> dict[Key, Flag]:
 
 
 def _data_cell(table: spec.Table, gc: GridCell, values: Mapping[Key, Value], computed: set | frozenset,
-               flags: Mapping[Key, Flag], note_numbers: Mapping[Key, int]) -> Markup:
+               flags: Mapping[Key, Flag], note_numbers: Mapping[Key, int], carried: Mapping[Key, str]) -> Markup:
     cell = gc.cell
     assert cell is not None
     key = cell.key
@@ -79,6 +79,9 @@ def _data_cell(table: spec.Table, gc: GridCell, values: Mapping[Key, Value], com
     if key in computed:
         marks.append("computed")
         titles.append(COMPUTED_TITLE.render())
+    if key in carried:
+        marks.append("carried")
+        titles.append(carried[key])
     flag = flags.get(key)
     if flag:
         marks += ["flagged", f"flag-{flag.severity}"]
@@ -125,17 +128,19 @@ def _number_notes(g: Grid, notes: Mapping[Key, str]) -> tuple[dict[Key, int], li
 
 def render_grid(g: Grid, values: Mapping[Key, Value], *, computed: set | frozenset = frozenset(),
                 flags: Mapping[Key, Flag] | None = None, notes: Mapping[Key, str] | None = None,
-                review: bool = False) -> str:
+                review: bool = False, carried: Mapping[Key, str] | None = None) -> str:
     """Any layout grid as a ``<table>``.  One part: its header is the ``<thead>`` (repeated on
     each printed page); several parts: each is a ``<tbody>`` with its own caption and header.
 
     ``notes`` (the CSV's note column) are numbered and listed once below the table, each noted
-    cell pointing at its number, since identical notes often cover many cells."""
+    cell pointing at its number, since identical notes often cover many cells.  ``carried``: cells
+    filled from last year's report, with where from (marked as computed totals are)."""
     flags = flags or {}
+    carried = carried or {}
     note_numbers, note_list = _number_notes(g, notes or {})
 
     def row_html(row: Row) -> Markup:
-        cells = [_data_cell(g.table, c, values, computed, flags, note_numbers) if c.role == "data"
+        cells = [_data_cell(g.table, c, values, computed, flags, note_numbers, carried) if c.role == "data"
                  else _other_cell(c, g.label_columns) for c in row]
         return el("tr", join(cells, ""))
 

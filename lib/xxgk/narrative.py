@@ -145,7 +145,74 @@ def _placeholders() -> dict[str, Placeholder]:
     for name in names:
         versions = tuple(v for v, fmt in spec.registry().items() if name in fmt.placeholders)
         items.append(Placeholder(name, _describe(name), versions, _t2(name)))
+    # The change against last year of the figures a narrative usually states.
+    for name, what, cells in _CHANGES:
+        for suffix, describe, make in (
+                ("change", f"{what}: 比上年增加3件 / 比上年减少3件 / 与上年持平", _change_phrase),
+                ("diff", f"{what}: the change against last year, signed (+3, -3, 0)", _change_diff),
+                ("pct", f"{what}: the change against last year in per cent, one decimal (12.3%, -5.0%)", _change_pct)):
+            items.append(Placeholder(f"{name}_{suffix}", describe, every, _changing(cells, make)))
     return {p.name: p for p in items}
+
+
+#: Figures with a change-against-last-year placeholder: name, what it is, the cells (by role) it sums.
+_CHANGES = (
+    ("new_applications", f"表三 {spec.NEW} · 总计", ((spec.TABLE_3, "new", "total"),)),
+    ("carried_in", f"表三 {spec.CARRIED_IN} · 总计", ((spec.TABLE_3, "carried_in", "total"),)),
+    ("granted", f"表三 {spec.GRANTED} · 总计", ((spec.TABLE_3, "granted", "total"),)),
+    ("reviews", f"表四 {spec.REVIEW} · 总计", ((spec.TABLE_4, "review", "total"),)),
+    ("lawsuits", "表四 行政诉讼 (两类) · 总计", ((spec.TABLE_4, "sued_directly", "total"), (spec.TABLE_4, "sued_after_review", "total"))),
+    ("licences", "表二 行政许可 · 处理决定数量", ((spec.TABLE_2, "licences", "decisions"),)),
+)
+
+
+def figure_in(fmt: spec.Format, values: Mapping[Key, Value], cells) -> Value:
+    """The sum of cells given by role in one year's figures: a number, None (blank, or a cell
+    that year's format lacks) or NA."""
+    total = Decimal(0)
+    for table, row, column in cells:
+        cell = fmt.cell(table, row, column)
+        value = values.get(cell.key) if cell is not None else None
+        if value is None or value is NA:
+            return value
+        total += value  # type: ignore[operator]
+    return total
+
+
+def _changing(cells, make) -> Callable[["Report", Mapping[Key, Value]], object]:
+    def get(report: "Report", values: Mapping[Key, Value]) -> object:
+        before = report.previous
+        if before is None or before.completed is None:
+            return None  # no last year: the visible marker, never an invented figure
+        now = figure_in(report.format, values, cells)
+        then = figure_in(spec.get_format(before.version), before.values, cells)
+        if now is NA or then is NA:
+            return NA
+        if now is None or then is None:
+            return None
+        return make(now, then)
+    return get
+
+
+def _change_phrase(now: Decimal, then: Decimal) -> str:
+    diff = now - then
+    if diff > 0:
+        return f"比上年增加{diff}件"
+    if diff < 0:
+        return f"比上年减少{-diff}件"
+    return "与上年持平"
+
+
+def _change_diff(now: Decimal, then: Decimal) -> str:
+    diff = now - then
+    return f"+{diff}" if diff > 0 else str(diff)
+
+
+def _change_pct(now: Decimal, then: Decimal) -> object:
+    if then == 0:
+        return NA  # no change in per cent from nothing
+    pct = ((now - then) * 100 / then).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return f"{pct:f}%"
 
 
 #: Every placeholder name, with what it stands for.
@@ -335,5 +402,9 @@ def placeholder_findings(report: "Report") -> list[Finding]:
                     out.append(finding("E-PLACEHOLDER", "unknown", args={
                         "field": field, "placeholder": shown, "known": ", ".join(known)}, **where))
             elif available[name] is None:
-                out.append(finding("W-PLACEHOLDER-BLANK", "blank", args={"field": field, "placeholder": shown}, **where))
+                if name.endswith(("_change", "_diff", "_pct")) and (report.previous is None or report.previous.completed is None):
+                    out.append(finding("W-PLACEHOLDER-BLANK", "no_previous", args={
+                        "field": field, "placeholder": shown, "year": report.year - 1}, **where))
+                else:
+                    out.append(finding("W-PLACEHOLDER-BLANK", "blank", args={"field": field, "placeholder": shown}, **where))
     return out
