@@ -470,14 +470,16 @@ _rule("R11", "plausibility", "note", ("叙述与表格一致", "figures in the n
        "其他处理 = （六）（2021 年版为 （六）1–3 之和）；结转下年度 = 表三 四；"
        "行政复议 = 表四 行政复议 总计；行政诉讼 = 表四 未经复议直接起诉 总计 + 复议后起诉 总计；"
        "某项办理结果“占…%”= 该项占 （七）总计 的比例，按文字写出的位数四舍五入（容差为末位的半个单位）；"
-       "行政复议或行政诉讼“均获维持”= 表四 该类 结果纠正、其他结果、尚未审结 均为 0",
+       "行政复议或行政诉讼“均获维持”= 表四 该类 结果纠正、其他结果、尚未审结 均为 0；“较去年增加/减少 N 件（N%）”“与上年持平”= 本年与上年报告中该数字之差（百分比按写出的位数）",
        "a figure stated in the narrative = the table's figure (table 三: the 总计 column): 收到/新收…申请 = 表三 一; "
        "上年结转 = 表三 二; 办结/答复/办理…申请 = 表三 （七）总计; 予以公开 = （一）; 部分公开 = （二）; "
        "予以公开及部分公开 = （一）+（二）; 不予公开 = the sum of （三）1–8; 无法提供 = the sum of （四）1–3; "
        "不予处理 = the sum of （五）1–5; 其他处理 = （六） (2021 format: the sum of （六）1–3); 结转下年度 = 表三 四; "
        "行政复议 = 表四 行政复议 总计; 行政诉讼 = 表四 未经复议直接起诉 总计 + 复议后起诉 总计; "
        "a result's “占…%” = its share of （七）总计, to the digits written (within half a unit of the last one); "
-       "“均获维持” of 行政复议 or 行政诉讼 = 表四 结果纠正, 其他结果 and 尚未审结 of that kind all 0"),
+       "“均获维持” of 行政复议 or 行政诉讼 = 表四 结果纠正, 其他结果 and 尚未审结 of that kind all 0; "
+       "“较去年增加/减少 N 件 (N%)”, “与上年持平” = the difference between this year's and last year's figure "
+       "(a percentage to the digits written)"),
       pass_=("{section}写道“{text}”：表{table} {names} 为 {figure}，一致", "{section} says “{text}”: 表{table} {names} is {figure}, the same"),
       fail=("{section}写道“{text}”（{stated}），但表{table} {names} 为 {figure}：请更正文字或表格",
             "{section} says “{text}” ({stated}), but 表{table} {names} is {figure}: correct the text or the table"),
@@ -491,6 +493,16 @@ _rule("R11", "plausibility", "note", ("叙述与表格一致", "figures in the n
                   "correct the text or the table"),
       share_none=("{section}写道“{text}”：无法判断，表{table} {total_name} 为 0，没有可比的占比",
                   "{section} says “{text}”: not assessable, 表{table} {total_name} is 0, so there is no share to compare"),
+      change_pass=("{section}写道“{text}”：表{table} {names} 上年 {then}、本年 {now}，一致",
+                   "{section} says “{text}”: 表{table} {names} was {then} last year and is {now}, the same"),
+      change_fail=("{section}写道“{text}”，但表{table} {names} 上年 {then}、本年 {now}，实际{actual}：请更正文字或表格",
+                   "{section} says “{text}”, but 表{table} {names} was {then} last year and is {now}, in fact {actual}: "
+                   "correct the text or the table"),
+      change_na_year=("{section}写道“{text}”：无法判断，没有可读的 {year} 年数据文件", "{section} says “{text}”: not assessable, no readable data file for {year}"),
+      change_na=("{section}写道“{text}”：无法判断，表{table}中未填报：{blank}", "{section} says “{text}”: not assessable, blank in 表{table}: {blank}"),
+      change_up=("增加 {amount}", "up {amount}"),
+      change_down=("减少 {amount}", "down {amount}"),
+      change_flat=("持平", "unchanged"),
       upheld_pass=("{section}写道“{text}”：表{table} {names} 均为 0，一致",
                    "{section} says “{text}”: 表{table} {names} are all 0, the same"),
       upheld_fail=("{section}写道“{text}”，但表{table} {figures}：请更正文字或表格",

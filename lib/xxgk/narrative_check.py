@@ -247,6 +247,17 @@ _NOT_ALL_UPHELD = re.compile("纠正|撤销|确认违法|责令|驳回|尚未|�
 _NO_CASE = re.compile("未发生|未被|没有|未收到|无(?!论)")
 
 
+# "较去年增加3件", "比上年回落12.3%", "同比下降5件", "与上年持平": a change against last year.
+_CHANGE = re.compile(rf"(?:(?:较|比|相比|相较)(?:于)?(?:去年|上年|上一年|\d{{4}}年)(?:度)?(?:同期)?(?:相比)?|同比)"
+                     rf"(?P<dir>增加|增长|上升|提高|增多|多|减少|下降|降低|回落|减|少)了?\s*"
+                     rf"(?P<amount>\d+(?:\.\d+)?|[{_CN_CHARS}]+)\s*(?P<unit>%|个百分点|件|起|宗|次|个)?"
+                     rf"|(?:与|和|同)(?:去年|上年|上一年)(?:同期)?(?:相比)?(?:基本)?(?P<flat>持平)")
+#: What a change is said of: the last of these named before it in its sentence.
+_CHANGE_OF = (("received", re.compile(r"申请(?!人|书|表)|新收|收到")), ("granted", re.compile(r"予以公开")),
+              ("reviews", re.compile(r"行政复议")), ("lawsuits", re.compile(r"行政诉讼")))
+_UP = ("增加", "增长", "上升", "提高", "增多", "多")
+
+
 @dataclass(frozen=True)
 class Claim:
     quantity: str
@@ -287,6 +298,7 @@ def find_claims(text: str) -> list[Claim]:
                 claims.append(Claim(name, 0, m.start(), m.start("clause") + at + len(word)))
     claims += _shares(text, claims)
     claims += _upheld(text, claims)
+    claims += _changes(text)
     kept: list[Claim] = []
     for c in sorted(claims, key=lambda c: (c.start, -c.end, c.quantity, c.of or "")):
         if c.number is None:
@@ -295,6 +307,31 @@ def find_claims(text: str) -> list[Claim]:
         if not any((k.quantity, k.of) == (c.quantity, c.of) and k.start < c.end and c.start < k.end for k in kept):
             kept.append(c)
     return kept
+
+
+def _changes(text: str) -> list[Claim]:
+    """Changes against last year, each said of the figure its sentence names last before it; a
+    percentage keeps its sign and is marked as one (``of`` ends in ``%``)."""
+    out = []
+    for m in _CHANGE.finditer(text):
+        if m.group("unit") == "个百分点":
+            continue  # a change of a share, not of a figure
+        start, _end = _sentence_span(text, m.start())
+        before = text[start:m.start()]
+        named = [(hit.end(), q) for q, word in _CHANGE_OF for hit in word.finditer(before)]
+        if not named:
+            continue
+        quantity = max(named)[1]
+        if m.group("flat"):
+            out.append(Claim("change", 0, m.start(), m.end(), of=quantity))
+            continue
+        amount = m.group("amount")
+        value: Decimal = Decimal(amount) if amount[0].isdigit() else Decimal(chinese_number(amount))
+        if m.group("dir") not in _UP:
+            value = -value
+        percent = m.group("unit") == "%"
+        out.append(Claim("change", value, m.start(), m.end(), of=quantity + ("%" if percent else "")))
+    return out
 
 
 def _shares(text: str, counts: list[Claim]) -> list[Claim]:
@@ -440,6 +477,8 @@ def _r11(ctx: Context) -> Iterator[Finding]:
                 yield _share(values, qs[claim.of], qs["handled"], claim, said)  # type: ignore[index]
             elif claim.quantity == "upheld":
                 yield _upheld_result(values, qs[f"{claim.of}_not_upheld"], said)
+            elif claim.quantity == "change":
+                yield _change(ctx, claim, said)
             else:
                 yield _count(values, qs[claim.quantity], claim, said)
 
@@ -474,6 +513,44 @@ def _share(values: dict[Key, Value], q: Quantity, handled: Quantity, claim: Clai
     variant = "share_pass" if abs(exact - stated) <= unit / 2 else "share_fail"
     return said.finding(variant, variant.removeprefix("share_"), cells, values={**about, "table_share": share},
                         args={**args, "share": f"{share}%"})
+
+
+def _change(ctx: Context, claim: Claim, said: _Said) -> Finding:
+    """A stated change against last year, against the two years' tables: in 件 exactly; in per cent
+    to the precision written (12.3% is right for any change that rounds to it)."""
+    of = (claim.of or "").rstrip("%")
+    percent = (claim.of or "").endswith("%")
+    q = quantities(ctx.figures.version)[of]
+    stated = f"{claim.number}%" if percent else claim.number
+    if ctx.previous is None or ctx.previous.completed is None:
+        return said.finding("change_na_year", "not_assessable", q.cells, values={"stated": stated},
+                            args={"year": (ctx.year or 0) - 1})
+    before_q = quantities(ctx.previous.version).get(of)
+    values, before = ctx.completed.values, ctx.previous.values
+    blank = _blank(values, q.cells) + (_blank(before, before_q.cells) if before_q else [])
+    if blank or before_q is None:
+        return said.finding("change_na", "not_assessable", q.cells, values={"stated": stated, "blank": [list(k) for k in blank]},
+                            args={"blank": [_label(k) for k in blank]})
+    now = sum((values[k] for k in q.cells), Decimal(0))
+    then = sum((before[k] for k in before_q.cells), Decimal(0))
+    diff = now - then
+    r11 = REGISTRY["R11"].code
+    if percent:
+        if then == 0:
+            return said.finding("change_na", "not_assessable", q.cells, values={"stated": stated}, args={"blank": []})
+        exact = diff * 100 / then
+        unit = Decimal(1).scaleb(Decimal(claim.number).as_tuple().exponent)  # type: ignore[arg-type]
+        holds = abs(exact - Decimal(claim.number)) <= unit / 2  # type: ignore[arg-type]
+        shown = f"{exact.quantize(unit, ROUND_HALF_UP)}%"
+    else:
+        holds = diff == claim.number
+        shown = str(abs(diff))
+    actual = r11.message("change_flat") if diff == 0 else r11.message("change_up" if diff > 0 else "change_down",
+                                                                          amount=shown.lstrip("-"))
+    variant = "change_pass" if holds else "change_fail"
+    return said.finding(variant, "pass" if holds else "fail", q.cells,
+                        values={"stated": stated, "this_year": now, "last_year": then},
+                        args={"names": _names(q), "then": then, "now": now, "actual": actual})
 
 
 def _upheld_result(values: dict[Key, Value], q: Quantity, said: _Said) -> Finding:
