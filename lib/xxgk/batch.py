@@ -566,8 +566,23 @@ def plan(opts: Options, manifest: mf.Manifest) -> tuple[list[_Job], list[Outcome
     options = mf.output_options(publish=opts.publish, strict=opts.strict, to=opts.to, lang=opts.resolved_lang())
     out_dir = layout.root / "output"
     todo, skipped = [], []
+    # Each township's years, found once: a report's inputs include its earlier years' data files.
+    townships = {t for t, _ in found}
+    years: dict[str, list[int]] = {}
+    for t, y in layout.reports():
+        if t in townships:
+            years.setdefault(t, []).append(y)
+    hashes: dict[tuple[str, int], str | None] = {}
+
+    def data_hash(t: str, y: int) -> str | None:
+        if (t, y) not in hashes:
+            hashes[(t, y)] = mf.file_sha256(layout.data_file(t, y))
+        return hashes[(t, y)]
+
     for township, year in found:
-        inputs = mf.inputs_of(layout, township, year, template_sha256=template, kit=kit, options=options)
+        earlier = {str(y): data_hash(township, y) for y in years.get(township, []) if y < year}
+        inputs = mf.inputs_of(layout, township, year, template_sha256=template, kit=kit, options=options,
+                              earlier=earlier, data=data_hash(township, year))
         print_ = mf.fingerprint(inputs)
         kind = mf.PUBLISHED if opts.publish else mf.REVIEW
         if not opts.force and manifest.is_current(township, year, kind, print_, out_dir):

@@ -91,10 +91,16 @@ def output_options(*, publish: bool, strict: bool, to: str = "html", lang: str =
 
 
 def inputs_of(layout: Layout, township: str, year: int, *, template_sha256: str, kit: str,
-              options: dict[str, bool]) -> dict[str, Any]:
+              options: dict[str, bool], earlier: dict[str, str | None] | None = None,
+              data: str | None = None) -> dict[str, Any]:
+    """What a report is made from.  ``earlier``: the sha256 of the same township's data file of each
+    earlier year (year → hash): last year's decides the cross-year checks and the carried figures,
+    every earlier one the trend, so a change to any of them renders this year again.  ``data``: the
+    data file's hash when the caller has it already."""
     return {
-        "data": file_sha256(layout.data_file(township, year)),
+        "data": data if data is not None else file_sha256(layout.data_file(township, year)),
         "params": file_sha256(layout.params_file(township, year)),
+        "earlier": dict(sorted((earlier or {}).items())),
         "template": template_sha256,
         "kit": kit,
         "options": dict(sorted(options.items())),
