@@ -448,3 +448,106 @@ def test_hidden_parts_and_row_groups(tmp_path):
 def test_preformatted_and_line_breaks(tmp_path):
     doc = page(tmp_path, "<pre>一、总体情况\n  正文第一行</pre><p>甲<br><br>乙<br/>\n丙</p><div>外<p>内</p>尾</div>")
     assert texts(doc) == ["一、总体情况", "正文第一行", "甲", "乙", "丙", "外", "内", "尾"]
+
+
+# --- a text copy: the seed report as published ------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def seed() -> Document:
+    return sources.read(require(SEED_TEXT))
+
+
+def test_seed_grids_as_in_the_file(seed):
+    t2, t3, t4 = seed.grids
+    assert [g.where for g in (t2, t3, t4)] == [Where(line=21, table=1), Where(line=43, table=2),
+                                               Where(line=59, table=3)]
+    assert [(g.height, g.width) for g in (t2, t3, t4)] == [(19, 4), (13, 9), (5, 15)]
+    assert all(g.origin == {} for g in (t2, t3, t4))  # a text copy knows nothing of merged cells
+    # Table 二: its header lines are rows; the damaged 规章 row stands as extraction left it.
+    assert t2.cells[0] == ["主动公开政府信息情况", "", "", ""]
+    assert t2.cells[1] == ["第二十条第（一）项", "", "", ""]
+    assert t2.cells[2] == ["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"]
+    assert t2.cells[3] == ["", "", "规章", ""]
+    assert t2.cells[4] == ["规范性文件", "0", "0", "0"]
+    assert t2.cells[18] == ["政府集中采购", "9", "6874.6408 万元", ""]
+    # Table 三: the remnant of the lost header, then what survived from 8. 属于行政查询事项 on.
+    assert t3.cells[0] == ["", "卷"] + [""] * 7
+    assert t3.cells[1] == ["", "8. 属于行政查询事项"] + ["0"] * 7
+    assert t3.cells[2] == ["(四) 无法提供", "1. 本机关不掌握相关政府信息"] + ["0"] * 7
+    assert t3.cells[10] == ["(六) 其他处理"] + ["0"] * 7 + [""]
+    assert t3.cells[12] == ["四、结转下年度继续办理", ""] + ["0"] * 7
+    assert t4.cells[2][:5] == ["结果 维持", "结果 纠正", "其他 结果", "尚 未 审 结", "总 计"]
+    assert t4.cells[4] == ["0"] * 15
+    assert t2.where_of(4, 0).text() == "表1 第5行 第1列"
+
+
+def test_seed_paragraphs_and_the_two_4s(seed):
+    blocks = seed.blocks
+    t3 = seed.grids[1]
+    # The row 四、结转下年度继续办理 is in the grid; the section heading 四、 is the paragraph after it.
+    after = blocks[blocks.index(t3) + 1]
+    assert after == Paragraph("四、政府信息公开行政复议、行政诉讼情况", Where(line=57), heading=True)
+    assert "四、结转下年度继续办理" not in texts(seed)
+    assert blocks[blocks.index(t3) - 1] == Paragraph("三、收到和处理政府信息公开申请的情况", Where(line=41), heading=True)
+    body = texts(seed)
+    assert body[0] == "红旗满族乡 2020 年政府信息公开年度报告" and seed.paragraphs[0].heading
+    headings = [p.text[:2] for p in seed.paragraphs if p.heading]
+    assert headings == ["红旗", "一、", "二、", "三、", "四、", "五、", "六、"]
+    # Section 六 is one line with its text: a heading hint all the same.
+    assert seed.paragraphs[-3].text.startswith("六、本年度报告所列数据的统计期限为 2020 年 1 月 1 日")
+    # The page break that split a sentence is left for the core: two paragraphs.
+    assert body[body.index("顺利开展。") - 1].endswith("全力保证政务公开工作的")
+    assert body[-2:] == ["红旗满族乡人民政府", "2021 年 1 月 26 日"]
+    assert [p.where.line for p in seed.paragraphs][:3] == [3, 5, 7]
+    assert not any(p.heading for p in seed.paragraphs if p.text.startswith("(一)"))
+    assert seed.title is None and seed.meta == {}
+
+
+def text_copy(tmp_path: Path, text: str, encoding: str = "utf-8", name: str = "report.txt") -> Document:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return sources.read(path)
+
+
+COPY = "索引号：QSX-2021-00017\r\n发布日期：2021-01-28　　来源：青松乡人民政府\r\n\r\n　　一、总体情况\r\n正文\f\r\n行政许可\t12\r\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-be", "gb18030", "gbk"])
+def test_text_copy_encodings(tmp_path, encoding):
+    data = COPY.encode(encoding)
+    if encoding == "utf-16-be":
+        data = b"\xfe\xff" + data
+    path = tmp_path / "report.txt"
+    path.write_bytes(data)
+    doc = sources.read(path)
+    assert texts(doc) == ["索引号：QSX-2021-00017", "发布日期：2021-01-28 来源：青松乡人民政府", "一、总体情况", "正文"]
+    assert [p.where.line for p in doc.paragraphs] == [1, 2, 4, 5]  # CRLF is one line end; a form feed none
+    assert doc.paragraphs[2].heading
+    assert doc.grids[0].cells == [["行政许可", "12"]] and doc.grids[0].where == Where(line=6, table=1)
+    assert doc.meta == {"索引号": "QSX-2021-00017", "发布日期": "2021-01-28", "来源": "青松乡人民政府"}
+
+
+def test_text_copy_grids_end_at_blank_and_plain_lines(tmp_path):
+    doc = text_copy(tmp_path, "甲\t1\n乙\t2\t3\n\n丙\t4\n说明\n丁\t5\n\t\t\n")
+    assert [(g.where, g.cells) for g in doc.grids] == [
+        (Where(line=1, table=1), [["甲", "1", ""], ["乙", "2", "3"]]),
+        (Where(line=4, table=2), [["丙", "4"]]),
+        # A line of tabs alone is a row of empty cells, not a blank line.
+        (Where(line=6, table=3), [["丁", "5", ""], ["", "", ""]]),
+    ]
+    assert doc.blocks[2] == Paragraph("说明", Where(line=5)) and doc.blocks[3] is doc.grids[2]
+
+
+@pytest.mark.parametrize("content, variant", [
+    (b"", "empty"),
+    (b"\xef\xbb\xbf", "empty"),
+    (b"\xff\xfe \x00\n\x00", "empty"),
+    (b"\n \r\n  ", "empty"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00", "unreadable"),
+    (b"\x00\x01\x02\x03binary", "unreadable"),
+    (b"\xc4\xea\xb6\xc8\x80\xff", "encoding"),
+])
+def test_bad_text_copies(tmp_path, content, variant):
+    path = tmp_path / "report.txt"
+    path.write_bytes(content)
+    assert _variant(path) == variant
