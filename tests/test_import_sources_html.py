@@ -413,12 +413,13 @@ def test_layout_tables_give_paragraphs_not_grids(tmp_path):
       <table><tr><td>只有一列的版式表格</td></tr><tr><td>第二行</td></tr></table>
       <table><tr><td>左栏</td><td>""" + "一段很长的正文。" * 50 + """</td></tr></table>
       <table><tr><td><h2>一、总体情况</h2></td><td>右栏</td></tr></table>
+      <table><tr><td><ul><li>首页</li><li>政务公开</li></ul></td><td>短文</td></tr></table>
       <table><tr><td>&nbsp;</td><td><img src="x.gif"></td></tr></table>""")
     # The data table inside is the document's first table; the spacer of empty cells is no table.
     assert [(g.where.table, g.cells) for g in doc.grids] == [(1, [["行政许可", "12"]])]
     body = texts(doc)
     assert body[:5] == ["栏目导航", "正文", "表后的说明", "只有一列的版式表格", "第二行"]
-    assert body[6].startswith("一段很长的正文。") and body[7:] == ["一、总体情况", "右栏"]
+    assert body[6].startswith("一段很长的正文。") and body[7:] == ["一、总体情况", "右栏", "首页", "政务公开", "短文"]
     assert isinstance(doc.blocks[2], Grid)
 
 
@@ -551,3 +552,12 @@ def test_bad_text_copies(tmp_path, content, variant):
     path = tmp_path / "report.txt"
     path.write_bytes(content)
     assert _variant(path) == variant
+
+
+def test_deeply_nested_page(tmp_path):
+    # Unclosed <font> tags nest deeper than Python's recursion limit; the parser allows 2048 levels.
+    deep = 900
+    doc = page(tmp_path, "<p>前</p>" + "<font>" * deep + "深处<table><tr><td>行政许可</td><td>" + "<b>" * deep
+               + "12</td></tr></table>后")
+    assert texts(doc) == ["前", "深处", "后"]
+    assert doc.grids[0].cells == [["行政许可", "12"]]

@@ -46,6 +46,8 @@ _HEADING_CHARS = 40
 #: A table cell with more text than this is a page column, not a figure or a label: the longest
 #: label of the official tables is under 40 characters.
 _PROSE_CELL = 300
+#: What a cell of a report's table never holds, but a column of a page laid out as a table does.
+_PAGE_PARTS = (*_HEADINGS, "ul", "ol")
 #: The HTML table model's limits on spans.
 _MAX_COLSPAN = 1000
 
@@ -175,7 +177,20 @@ class _Walker:
         line = next((r.line for r in shown if r.line is not None), None)
         self.blocks.append(Paragraph(text, Where(line=line), heading=heading))
 
-    def walk(self, el: etree._Element, ctx: _Context) -> None:
+    def walk(self, top: etree._Element, ctx: _Context) -> None:
+        # A stack, not recursion: broken pages nest unclosed <font> tags thousands deep.
+        stack: list[tuple[str, etree._Element, _Context]] = [("enter", top, ctx)]
+        while stack:
+            step, el, ctx = stack.pop()
+            if step == "tail":
+                # A dropped element's tail is the parent's text again.
+                self.add(el.tail, ctx, el.sourceline)
+            elif step == "exit":
+                self.end_line()
+            else:
+                self.enter(el, ctx, stack)
+
+    def enter(self, el: etree._Element, ctx: _Context, stack: list) -> None:
         tag = _tag(el)
         if tag == "br":
             self.end_line()
@@ -190,14 +205,12 @@ class _Walker:
         block = tag in _BLOCK
         if block:
             self.end_line()
+            stack.append(("exit", el, inner))
         self.add(el.text, inner, el.sourceline)
-        for child in el:
+        for child in reversed(el):
+            stack.append(("tail", child, inner))
             if not _dropped(child):
-                self.walk(child, inner)
-            # A dropped element's tail is the parent's text again.
-            self.add(child.tail, inner, child.sourceline)
-        if block:
-            self.end_line()
+                stack.append(("enter", child, inner))
 
     def grid(self, el: etree._Element, table: _Table, ctx: _Context) -> None:
         for caption in el.iterchildren("caption"):
@@ -217,20 +230,24 @@ def _cell_text(el: etree._Element) -> str:
     """A cell's text with its lines joined: ``本年新<br>制作数量`` → 本年新制作数量 (see :func:`squeeze`:
     a break between Chinese characters is dropped, any other one kept as a space)."""
     parts: list[str] = []
-
-    def gather(node: etree._Element) -> None:
-        tag = _tag(node)
-        if tag == "br" or tag in _BLOCK:
+    stack: list[tuple[str, etree._Element]] = [("open", el)]
+    while stack:
+        step, node = stack.pop()
+        if step == "tail":
+            parts.append(node.tail or "")
+            continue
+        block = _tag(node) in _BLOCK
+        if step == "close":
+            parts.append("\n" if block else "")
+            continue
+        if block or _tag(node) == "br":
             parts.append("\n")
         parts.append(node.text or "")
-        for child in node:
+        stack.append(("close", node))
+        for child in reversed(node):
+            stack.append(("tail", child))
             if not _dropped(child):
-                gather(child)
-            parts.append(child.tail or "")
-        if tag in _BLOCK:
-            parts.append("\n")
-
-    gather(el)
+                stack.append(("open", child))
     return squeeze("".join(parts))
 
 
@@ -280,7 +297,7 @@ class _Table:
                     while (r, c) in placed:
                         c += 1
                     text = _cell_text(td)
-                    if len(text) > _PROSE_CELL or any(True for _ in td.iter(*_HEADINGS)):
+                    if len(text) > _PROSE_CELL or any(True for _ in td.iter(*_PAGE_PARTS)):
                         self.prose = True
                     # Spans never reach past their row group (rowspan=0 means "to its end"), and a
                     # bad value is 1, as browsers read them.
@@ -303,7 +320,7 @@ class _Table:
 
     def is_data(self) -> bool:
         """A table of figures and labels, as opposed to one that lays out the page: that one holds
-        other tables, is a single column, or has cells of running text."""
+        other tables, is a single column, or has cells of running text, headings or lists."""
         if any(True for _ in self.el.iterdescendants("table")):
             return False
         width = max((len(r) for r in self.cells), default=0)
