@@ -390,10 +390,12 @@ def test_binary_file_says_what_it_is(tmp_path):
 
 
 def test_missing_file_and_folder_are_unreadable(tmp_path):
-    assert _variant(tmp_path / "nowhere.html") == "unreadable"
     folder = tmp_path / "folder.html"
     folder.mkdir()
-    assert _variant(folder) == "unreadable"
+    for path, said in ((tmp_path / "nowhere.html", "找不到该文件"), (folder, "这是文件夹")):
+        with pytest.raises(SourceError) as caught:
+            sources.read(path)
+        assert caught.value.variant == "unreadable" and caught.value.args_["reason"].startswith(said)
 
 
 # --- the rules of the table model, one page each -----------------------------------------------------

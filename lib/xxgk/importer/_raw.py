@@ -41,7 +41,7 @@ def read_bytes(path: Path) -> bytes:
     try:
         data = path.read_bytes()
     except OSError as e:
-        raise SourceError("unreadable", reason=e.strerror or str(e)) from e
+        raise SourceError("unreadable", reason=_os_reason(e)) from e
     # A page saved from a server that compresses regardless of what was asked (curl without
     # --compressed) is the page, gzipped.
     if data.startswith(b"\x1f\x8b"):
@@ -58,6 +58,15 @@ def read_bytes(path: Path) -> bytes:
         # No text encoding the kit reads puts NUL bytes in text except UTF-16, which has a BOM.
         raise SourceError("unreadable", reason=_BINARY)
     return data
+
+
+def _os_reason(e: OSError) -> str:
+    # The analyst reads Chinese; the system's own wording (often English) follows for the specialist.
+    for kind, said in ((FileNotFoundError, "找不到该文件"), (IsADirectoryError, "这是文件夹，不是文件"),
+                       (PermissionError, "没有读取该文件的权限")):
+        if isinstance(e, kind):
+            return f"{said}（{e.strerror or e}）"
+    return str(e.strerror or e)
 
 
 def bom_encoding(data: bytes) -> str | None:
