@@ -7,6 +7,7 @@ under CI) and pages built here (a scan made with Pillow, an encrypted or cut-sho
 from __future__ import annotations
 
 import csv
+import functools
 import os
 import re
 import shutil
@@ -33,13 +34,27 @@ def under_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
 
-def need_chromium() -> None:
-    """Skip (one summary line naming what to install) or, under CI, fail: CI installs Chromium."""
+def chromium_ready() -> bool:
+    """For the fixtures that print: whether Chromium can; under CI (which installs it) its absence
+    fails here."""
     problem = browser.missing()
-    if problem:
-        if under_ci():
-            pytest.fail(f"CI=true and {problem}", pytrace=False)
-        pytest.skip(problem)
+    if problem and under_ci():
+        pytest.fail(f"CI=true and {problem}", pytrace=False)
+    return problem is None
+
+
+def needs_chromium(test):
+    """Skips the test without Chromium.  The skip is raised here, not in a fixture (pytest reports a
+    fixture's skip at each test), so that every such test folds into one summary line naming what
+    to install, as tests/browser's do."""
+    @functools.wraps(test)
+    def run(*args, **kwargs):
+        problem = browser.missing()
+        if problem:
+            pytest.skip(problem)
+        return test(*args, **kwargs)
+
+    return run
 
 
 def squeeze(text: str) -> str:
@@ -53,8 +68,9 @@ def all_texts(document: Document) -> list[str]:
 # --- the kit's own PDFs -------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def printed(tmp_path_factory) -> dict[str, Path]:
-    need_chromium()
+def printed(tmp_path_factory) -> dict[str, Path] | None:
+    if not chromium_ready():
+        return None
     from xxgk.render import render
 
     root = tmp_path_factory.mktemp("printed")
@@ -70,8 +86,8 @@ def printed(tmp_path_factory) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="module")
-def read_reports(printed) -> dict[str, Document]:
-    return {key: read_pdf(printed[key]) for key in REPORTS}
+def read_reports(printed) -> dict[str, Document] | None:
+    return {key: read_pdf(printed[key]) for key in REPORTS} if printed else None
 
 
 def csv_values(township: str, year: int) -> dict[tuple[str, str, str], str]:
@@ -127,6 +143,7 @@ def figure_matches(printed_text: str, value: str) -> bool:
 
 
 @pytest.mark.parametrize("key", list(REPORTS))
+@needs_chromium
 def test_kit_pdf_tables_hold_every_label_and_figure_in_its_cell(read_reports, key):
     township, year, version = REPORTS[key]
     document = read_reports[key]
@@ -144,6 +161,7 @@ def test_kit_pdf_tables_hold_every_label_and_figure_in_its_cell(read_reports, ke
     assert len(found) == len(list(fmt.cells()))
 
 
+@needs_chromium
 def test_kit_pdf_seed_procurement_row(read_reports):
     found = printed_figures(read_reports["seed-2019-format"], spec.V2019)
     assert found[(spec.TABLE_2, "政府集中采购", "采购项目数量")] == "9"
@@ -151,6 +169,7 @@ def test_kit_pdf_seed_procurement_row(read_reports):
 
 
 @pytest.mark.parametrize("key", list(REPORTS))
+@needs_chromium
 def test_kit_pdf_merged_header_cells_are_copied_with_their_origin(read_reports, key):
     grid = table_parts(read_reports[key], spec.APPLICANTS)[0]
     start = grid.cells[0].index(spec.APPLICANTS)
@@ -174,6 +193,7 @@ def test_kit_pdf_merged_header_cells_are_copied_with_their_origin(read_reports, 
 
 
 @pytest.mark.parametrize("key", list(REPORTS))
+@needs_chromium
 def test_kit_pdf_paragraphs_in_reading_order(read_reports, printed, key):
     township, year, _ = REPORTS[key]
     document = read_reports[key]
@@ -204,6 +224,7 @@ def test_kit_pdf_paragraphs_in_reading_order(read_reports, printed, key):
     assert written and [part for part in written if part not in texts] == []
 
 
+@needs_chromium
 def test_kit_pdf_seed_signature(read_reports):
     texts = [p.text for p in read_reports["seed-2019-format"].paragraphs]
     at = texts.index("红旗满族乡人民政府")
@@ -211,11 +232,13 @@ def test_kit_pdf_seed_signature(read_reports):
 
 
 @pytest.mark.parametrize("key", list(REPORTS))
+@needs_chromium
 def test_kit_pdf_has_no_radicals_left(read_reports, key):
     radicals = [t for t in all_texts(read_reports[key]) if re.search("[\u2e80-\u2fdf]", t)]
     assert radicals == []
 
 
+@needs_chromium
 def test_radicals_are_read_as_chromium_says_they_are(printed):
     """Chromium marks every glyph whose ToUnicode entry is a radical with the ideograph it shows
     (/ActualText); the reader's fold agrees with every one of them, NFKC alone would not."""
@@ -238,6 +261,7 @@ def test_radicals_are_read_as_chromium_says_they_are(printed):
     assert any(unicodedata.normalize("NFKC", shown) != actual for shown, actual in pairs.items())
 
 
+@needs_chromium
 def test_kit_pdf_reads_in_seconds(printed):
     started = time.perf_counter()
     read_pdf(printed["seed-2019-format"])
@@ -280,8 +304,9 @@ def page_break_rows(n: int) -> str:
 
 
 @pytest.fixture(scope="module")
-def page_breaks(tmp_path_factory) -> Path:
-    need_chromium()
+def page_breaks(tmp_path_factory) -> Path | None:
+    if not chromium_ready():
+        return None
     from xxgk import pdf as xxgk_pdf
 
     folder = tmp_path_factory.mktemp("breaks")
@@ -290,6 +315,7 @@ def page_breaks(tmp_path_factory) -> Path:
     return xxgk_pdf.print_pdf(html, folder / "breaks.pdf")
 
 
+@needs_chromium
 def test_a_paragraph_cut_by_a_page_break_is_one_paragraph(page_breaks):
     import pdfplumber
 
@@ -303,11 +329,13 @@ def test_a_paragraph_cut_by_a_page_break_is_one_paragraph(page_breaks):
     assert texts[-1] == "表格之后的段落。"
 
 
+@needs_chromium
 def test_running_header_and_page_numbers_are_dropped(page_breaks):
     texts = all_texts(read_pdf(page_breaks))
     assert not [t for t in texts if "测试县人民政府办公室" in t or re.search(r"—\s*\d+\s*—", t)]
 
 
+@needs_chromium
 def test_a_table_cut_by_a_page_break_comes_as_parts_with_its_columns(page_breaks):
     document = read_pdf(page_breaks)
     parts = document.grids
@@ -325,6 +353,7 @@ def test_a_table_cut_by_a_page_break_comes_as_parts_with_its_columns(page_breaks
     assert all(row[0] == "三、本年度办理结果" for row in rows)
 
 
+@needs_chromium
 def test_kit_table_broken_with_its_header_repeated(printed, tmp_path):
     """Table 三 made taller than a page (as tests/browser/test_pdf does): each part repeats the
     header, a group label cut by the page break leaves no row printed twice."""
@@ -348,6 +377,7 @@ def test_kit_table_broken_with_its_header_repeated(printed, tmp_path):
     assert all(figure_matches(found[k], v) for k, v in values.items() if k[0] == spec.TABLE_3)
 
 
+@needs_chromium
 def test_owner_password_only_pdf_is_read(printed, read_reports, tmp_path):
     """Many published PDFs forbid copying with an owner password and no user password: they open
     without one, and the reader reads them as any other."""
@@ -358,6 +388,7 @@ def test_owner_password_only_pdf_is_read(printed, read_reports, tmp_path):
     assert read_pdf(locked).blocks == read_reports["seed-2019-format"].blocks
 
 
+@needs_chromium
 def test_kit_pdf_cut_in_half_is_corrupt(printed, tmp_path):
     data = printed["seed-2019-format"].read_bytes()
     cut = tmp_path / "cut.pdf"
