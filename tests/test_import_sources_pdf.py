@@ -1,8 +1,10 @@
-"""The PDF reader of ``xxgk import``: every paragraph in reading order, every table as a grid with
-merged cells copied over the positions they cover, each with where it was found.
+"""The PDF and Word readers of ``xxgk import``: every paragraph in reading order, every table as a
+grid with merged cells copied over the positions they cover, each with where it was found.
 
 PDFs are the kit's own (``render(..., to="pdf")`` through Chromium, skipped without it, failing
-under CI) and pages built here (a scan made with Pillow, an encrypted or cut-short file)."""
+under CI) and pages built here (a scan made with Pillow, an encrypted or cut-short file); Word
+documents are built here with python-docx the way offices make them (merged header cells, a
+vertically merged group label, a label typed over two paragraphs, a table inside a table)."""
 
 from __future__ import annotations
 
@@ -15,13 +17,18 @@ import sys
 import time
 from pathlib import Path
 
+import docx
 import pytest
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
 from PIL import Image, ImageDraw
 from pypdf import PdfWriter
 
 from xxgk import browser, spec
+from xxgk.importer import sources
 from xxgk.importer._cjk import RADICALS, fold_radicals, join
 from xxgk.importer.document import Document, Grid, SourceError
+from xxgk.importer.docx_source import read as read_docx
 from xxgk.importer.pdf_source import read as read_pdf
 
 REPO = Path(__file__).resolve().parents[1]
@@ -476,6 +483,290 @@ def test_unreadable_pdf(tmp_path):
     with pytest.raises(SourceError) as e:
         read_pdf(tmp_path / "missing.pdf")
     assert e.value.variant == "unreadable"
+
+
+# --- Word documents ----------------------------------------------------------------------------------
+
+def merge(table, r0: int, c0: int, r1: int, c1: int, *paragraphs: str):
+    """Merge a rectangle as Word does (gridSpan across, vMerge down) and type its text, one
+    paragraph per argument."""
+    cell = table.cell(r0, c0)
+    if (r1, c1) != (r0, c0):
+        cell = cell.merge(table.cell(r1, c1))
+    cell.text = paragraphs[0] if paragraphs else ""
+    for extra in paragraphs[1:]:
+        cell.add_paragraph(extra)
+    return cell
+
+
+def tree_boxes(nodes, depth: int, axis: str) -> list[tuple[int, int, int, int, str]]:
+    """(r0, c0, r1, c1, label) of each header node of a tree laid out as the official table does:
+    a group over (or beside) its leaves, a leaf running to the last header row (label column)."""
+    boxes: list[tuple[int, int, int, int, str]] = []
+
+    def place(node, level: int, start: int) -> None:
+        span = len(list(node.leaves()))
+        last = level if node.is_group else depth - 1
+        if axis == "column":
+            boxes.append((level, start, last, start + span - 1, node.label))
+        else:
+            boxes.append((start, level, start + span - 1, last, node.label))
+        at = start
+        for child in node.children:
+            place(child, level + 1, at)
+            at += len(list(child.leaves()))
+
+    at = 0
+    for node in nodes:
+        place(node, 0, at)
+        at += len(list(node.leaves()))
+    return boxes
+
+
+def table_3(document, version: str):
+    """Table 三 as an office types it: three header rows, three label columns, every merge Word makes."""
+    part = spec.get_format(version).table(spec.TABLE_3).parts[0]
+    header_rows = max(n.depth() for n in part.columns)
+    label_cols = max(n.depth() for n in part.rows)
+    leaves = part.row_leaves()
+    width = label_cols + len(part.column_leaves())
+    table = document.add_table(rows=header_rows + len(leaves), cols=width)
+    table.style = "Table Grid"
+    boxes = [(0, 0, header_rows - 1, label_cols - 1, part.corner)]
+    boxes += [(r0, c0 + label_cols, r1, c1 + label_cols, t) for r0, c0, r1, c1, t in tree_boxes(part.columns, header_rows, "column")]
+    boxes += [(r0 + header_rows, c0, r1 + header_rows, c1, t) for r0, c0, r1, c1, t in tree_boxes(part.rows, label_cols, "row")]
+    for box in boxes:
+        merge(table, *box)
+    for r in range(len(leaves)):
+        for c in range(width - label_cols):
+            table.cell(header_rows + r, label_cols + c).text = str(100 * r + c)
+    return table, boxes, header_rows, label_cols
+
+
+def bold_paragraph(document, text: str, *, east_asia: str | None = None, bold: bool = True):
+    p = document.add_paragraph()
+    run = p.add_run(text)
+    if east_asia:
+        run._r.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), east_asia)
+    else:
+        run.bold = bold
+    return p
+
+
+def office_docx(path: Path, version: str = spec.V2019):
+    d = docx.Document()
+    d.core_properties.title = "红旗满族乡2020年政府信息公开年度报告"
+    d.add_heading("红旗满族乡2020年政府信息公开年度报告", level=0)
+    d.add_paragraph("　　为贯彻落实《中华人民共和国政府信息公开条例》，现发布本报告。")
+    d.add_heading("一、总体情况", level=1)
+    d.add_paragraph("2020年，我乡政府信息公开工作运行正常。")
+    bold_paragraph(d, "二、主动公开政府信息情况")
+    t2 = d.add_table(rows=5, cols=4)
+    t2.style = "Table Grid"
+    merge(t2, 0, 0, 0, 3, "第二十条第（一）项")
+    for c, paragraphs in enumerate([("信息内容",), ("本年新", "制作数量"), ("本年新公开数量",), ("对外公开总数量",)]):
+        merge(t2, 1, c, 1, c, *paragraphs)
+    for c, text in enumerate(["规章", "0", "0", "0"]):
+        t2.cell(2, c).text = text
+    merge(t2, 3, 0, 3, 3, "第二十条第（九）项")
+    for c, paragraphs in enumerate([("政府集中采购",), ("9",), ("6874.6408", "万元"), ("",)]):
+        merge(t2, 4, c, 4, c, *paragraphs)
+    bold_paragraph(d, "三、收到和处理政府信息公开申请情况", east_asia="黑体")
+    t3 = table_3(d, version)
+    d.add_heading("四、政府信息公开行政复议、行政诉讼情况", level=1)
+    frame = d.add_table(rows=1, cols=1)
+    frame.cell(0, 0).text = "附表"
+    inner = frame.cell(0, 0).add_table(rows=2, cols=3)
+    merge(inner, 0, 0, 0, 1, "行政复议")
+    inner.cell(0, 2).text = "行政诉讼"
+    for c, text in enumerate(["1", "2", "3"]):
+        inner.cell(1, c).text = text
+    d.add_heading("五、存在的主要问题及改进情况", level=1)
+    d.add_paragraph("（一）存在问题。信息公开存在内容不全等问题。")
+    p = d.add_paragraph()
+    run = p.add_run("六、其他需要报告的事项")
+    run.bold = True
+    run.add_break()
+    p.add_run("本年度未收取信息处理费。")
+    d.add_paragraph("红旗满族乡人民政府").alignment = 2
+    d.add_paragraph("2021年1月26日").alignment = 2
+    d.save(path)
+    return t3
+
+
+@pytest.fixture(scope="module")
+def word_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("word") / "report.docx"
+    return path, office_docx(path)
+
+
+@pytest.fixture(scope="module")
+def word(word_file):
+    path, (_, boxes, header_rows, label_cols) = word_file
+    return read_docx(path), boxes, header_rows, label_cols
+
+
+def test_docx_blocks_in_body_order(word):
+    document, *_ = word
+    shape = [("G", b.where.table) if isinstance(b, Grid) else ("H" if b.heading else "P", b.text) for b in document.blocks]
+    assert shape == [
+        ("H", "红旗满族乡2020年政府信息公开年度报告"),
+        ("P", "为贯彻落实《中华人民共和国政府信息公开条例》，现发布本报告。"),
+        ("H", "一、总体情况"),
+        ("P", "2020年，我乡政府信息公开工作运行正常。"),
+        ("H", "二、主动公开政府信息情况"),  # a bold line in the Normal style
+        ("G", 1),
+        ("H", "三、收到和处理政府信息公开申请情况"),  # set in 黑体
+        ("G", 2),
+        ("H", "四、政府信息公开行政复议、行政诉讼情况"),
+        ("G", 3),
+        ("G", 4),  # the table nested in table 3's cell
+        ("H", "五、存在的主要问题及改进情况"),
+        ("P", "（一）存在问题。信息公开存在内容不全等问题。"),
+        ("H", "六、其他需要报告的事项"),  # Shift+Enter parted it from its text
+        ("P", "本年度未收取信息处理费。"),
+        ("P", "红旗满族乡人民政府"),
+        ("P", "2021年1月26日"),
+    ]
+    assert document.title == "红旗满族乡2020年政府信息公开年度报告"
+    assert all(b.where.page is None for b in document.blocks)
+
+
+def test_docx_table_3_merges_are_expanded_with_origins(word):
+    document, boxes, header_rows, label_cols = word
+    grid = document.grids[1]
+    fmt = spec.get_format(spec.V2019).table(spec.TABLE_3)
+    assert (grid.height, grid.width) == (header_rows + len(fmt.data_rows), label_cols + 7)
+    for r0, c0, r1, c1, label in boxes:
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                assert grid.at(r, c) == label, (r, c, label)
+                assert grid.origin.get((r, c), (r, c)) == (r0, c0)
+    assert grid.cells[0][label_cols:] == [spec.APPLICANTS] * 7
+    assert grid.cells[1][label_cols + 1:label_cols + 6] == [spec.LEGAL] * 5
+    results = [r for r in range(grid.height) if grid.at(r, 0) == spec.RESULTS]
+    assert len(results) == 20 and grid.at(results[0], 1) == spec.GRANTED
+    withheld = [r for r in range(grid.height) if grid.at(r, 1) == spec.WITHHELD]
+    assert len(withheld) == 8 and [grid.at(r, 2) for r in withheld] == list(spec.get_format(spec.V2019).leaves_under(spec.TABLE_3, "row", "withheld"))
+    # Figures stay where they were typed.
+    for r, label in enumerate(fmt.data_rows):
+        row = header_rows + r
+        assert grid.cells[row][label_cols:] == [str(100 * r + c) for c in range(7)]
+        assert label in grid.cells[row][:label_cols]
+        assert not any(grid.is_copy(row, c) for c in range(label_cols, grid.width))
+
+
+def test_docx_cell_paragraphs_join_without_inserting(word):
+    document, *_ = word
+    t2 = document.grids[0]
+    assert t2.cells[1] == ["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"]
+    assert t2.cells[0] == ["第二十条第（一）项"] * 4 and t2.origin[(0, 3)] == (0, 0)
+    assert t2.cells[4][:3] == ["政府集中采购", "9", "6874.6408万元"]
+
+
+def test_docx_nested_table_is_a_grid_of_its_own(word):
+    document, *_ = word
+    frame, inner = document.grids[2], document.grids[3]
+    assert frame.cells == [["附表"]]
+    assert inner.cells == [["行政复议", "行政复议", "行政诉讼"], ["1", "2", "3"]]
+    assert inner.origin == {(0, 1): (0, 0)} and inner.where.table == 4
+
+
+def test_docx_2021_table_3(tmp_path):
+    path = tmp_path / "r2021.docx"
+    office_docx(path, spec.V2021)
+    grid = read_docx(path).grids[1]
+    rows = spec.get_format(spec.V2021).table(spec.TABLE_3).data_rows
+    assert len([r for r in range(grid.height) if grid.at(r, 0) == spec.RESULTS]) == 22
+    assert [label for label in rows if not any(label in row for row in grid.cells)] == []
+
+
+def test_docx_rows_starting_after_the_first_column(tmp_path):
+    """A row that starts at the second grid column (w:gridBefore) keeps its cells under their columns."""
+    d = docx.Document()
+    t = d.add_table(rows=2, cols=3)
+    for c, text in enumerate(["甲", "乙", "丙"]):
+        t.cell(0, c).text = text
+    row = t.rows[1]._tr
+    row.remove(row.tc_lst[0])
+    row.get_or_add_trPr().append(parse_xml(f'<w:gridBefore {nsdecls("w")} w:val="1"/>'))
+    row.tc_lst[0].clear_content()
+    row.tc_lst[0].append(parse_xml(f'<w:p {nsdecls("w")}><w:r><w:t>2</w:t></w:r></w:p>'))
+    row.tc_lst[1].clear_content()
+    row.tc_lst[1].append(parse_xml(f'<w:p {nsdecls("w")}><w:r><w:t>3</w:t></w:r></w:p>'))
+    path = tmp_path / "before.docx"
+    d.save(path)
+    assert read_docx(path).grids[0].cells == [["甲", "乙", "丙"], ["", "2", "3"]]
+
+
+def test_docx_text_as_the_page_shows_it(tmp_path):
+    """Inserted text and hyperlinks are read; deleted text, text boxes and field codes are not."""
+    d = docx.Document()
+    p = d.add_paragraph("本年度")
+    p._p.append(parse_xml(f'<w:ins {nsdecls("w")} w:id="1" w:author="a"><w:r><w:t>新收</w:t></w:r></w:ins>'))
+    p._p.append(parse_xml(f'<w:del {nsdecls("w")} w:id="2" w:author="a"><w:r><w:delText>删除的</w:delText></w:r></w:del>'))
+    p._p.append(parse_xml(f'<w:hyperlink {nsdecls("w")}><w:r><w:t>申请</w:t></w:r></w:hyperlink>'))
+    p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="begin"/></w:r>'))
+    p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:instrText> PAGE </w:instrText></w:r>'))
+    p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>'))
+    p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml"><v:textbox>'
+                          f'<w:txbxContent><w:p><w:r><w:t>文本框</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r>'))
+    p.add_run("18件")
+    d.add_paragraph("   ")
+    path = tmp_path / "revisions.docx"
+    d.save(path)
+    assert [b.text for b in read_docx(path).blocks] == ["本年度新收申请18件"]
+
+
+def test_empty_docx(tmp_path):
+    path = tmp_path / "blank.docx"
+    docx.Document().save(path)
+    with pytest.raises(SourceError) as e:
+        read_docx(path)
+    assert e.value.variant == "empty"
+
+
+@pytest.mark.parametrize("content, variant, says", [
+    (b"", "empty", None),
+    ("政府信息公开工作年度报告\n一、总体情况\n".encode(), "corrupt", "文本"),
+    (b"{\\rtf1\\ansi 2020}", "corrupt", "RTF"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "WordDocument".encode("utf-16-le"), "corrupt", ".doc"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "EncryptedPackage".encode("utf-16-le"), "encrypted", None),
+    (b"PK\x03\x04" + b"\x00" * 40, "corrupt", None),
+])
+def test_not_a_docx(tmp_path, content, variant, says):
+    path = tmp_path / "x.docx"
+    path.write_bytes(content)
+    with pytest.raises(SourceError) as e:
+        read_docx(path)
+    assert e.value.variant == variant
+    if says:
+        assert says in e.value.args_["reason"]
+
+
+def test_docx_cut_short_or_without_a_document_part(word_file, tmp_path):
+    data = word_file[0].read_bytes()
+    cut = tmp_path / "cut.docx"
+    cut.write_bytes(data[: len(data) // 2])
+    import zipfile
+
+    workbook = tmp_path / "book.docx"
+    with zipfile.ZipFile(workbook, "w") as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+        z.writestr("xl/workbook.xml", "<workbook/>")
+    for path, says in ((cut, "压缩包不完整"), (workbook, "没有 Word 正文")):
+        with pytest.raises(SourceError) as e:
+            read_docx(path)
+        assert e.value.variant == "corrupt" and says in e.value.args_["reason"], path.name
+
+
+def test_registry_reads_by_suffix(word_file, tmp_path):
+    path = tmp_path / "报告.DOCX"
+    shutil.copy(word_file[0], path)
+    assert sources.read(path).grids[0].where.table == 1
+    with pytest.raises(SourceError) as e:
+        sources.read(scan_pdf(tmp_path / "scan.PDF"))
+    assert e.value.variant == "scan"
 
 
 # --- text helpers ------------------------------------------------------------------------------------
