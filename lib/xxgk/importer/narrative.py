@@ -33,7 +33,7 @@ _SENTENCE_END = tuple("。！？!?；;：:」”）)")
 _TITLE = re.compile(r"^(?P<name>.*?)\s*(?P<year>\d{4})\s*年\s*度?\s*(?:政府)?信息公开(?:工作)?(?:年度)?报告"
                     r"\s*(?:[（(][^（）()]*[）)])?\s*$")  # a remark in brackets may follow: （示例数据）
 _DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_BODY = re.compile(r"(人民政府|政府|办事处|管理委员会|委员会|局|办公室|中心)$")
+_BODY = re.compile(r"(人民政府|政府|办事处|管理委员会|委员会|局|办公室|中心)(?:[（(][^（）()]*[）)])?$")
 _CONTACT = ("联系电话", "联系地址", "联系方式", "邮编", "电话", "联系")
 _SPACE_BETWEEN = re.compile(r"(?<=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef])[ \t]+|[ \t]+(?=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef])")
 
