@@ -227,3 +227,29 @@ def test_usage_errors_exit_2(tmp_path):
     assert xxgk("import", str(tmp_path / "nope.html")).returncode == 2
     (tmp_path / "empty").mkdir()
     assert xxgk("import", str(tmp_path / "empty")).returncode == 2
+
+
+def test_pages_shaped_like_real_ones(tmp_path):
+    """The fixtures (tests/fixtures/import/README.md): one made-up report as a GBK CMS page and as a
+    modern page with its tables split and merged otherwise.  Both give every figure, the same ones,
+    and the figures add up as the fixture's author made them."""
+    pytest.importorskip("xxgk.importer.html_source")
+    got = {}
+    for name in ("cms_gbk.html", "split_tables.htm"):
+        target = tmp_path / name
+        done = import_into(FIXTURES / name, target)
+        assert done.returncode == 0, done.stdout[-1500:]
+        (result,) = json.loads(done.stdout)
+        assert (result["township"], result["year"], result["version"]) == ("青松乡", 2020, "2019")
+        assert result["counts"]["lost"] == 0 and result["counts"]["blank"] == 3  # the 规章 row is left blank
+        got[name] = values_of(target / "data" / "2020" / "青松乡.csv", "2019")
+        check = xxgk("check", "--root", str(target), "--strict")
+        assert check.returncode == 0 and "检查未通过 0 项" in check.stdout, check.stdout
+        params = yaml.safe_load((target / "params" / "青松乡" / "2020.yaml").read_text(encoding="utf-8"))
+        assert (params["body"], str(params["publish_date"])) == ("青松乡人民政府", "2021-01-26")
+    assert got["cms_gbk.html"] == got["split_tables.htm"]
+    figures = got["cms_gbk.html"]
+    # Read by hand from the fixture: 采购总金额 45.6 (万元), 行政许可 本年增/减 +1, 3 + 1 applications.
+    assert figures[("二", "政府集中采购", "采购总金额")] == Decimal("45.6")
+    assert figures[("二", "行政许可", "本年增/减")] == 1
+    assert (figures[("三", spec.NEW, spec.NATURAL)], figures[("三", spec.NEW, spec.TOTAL)]) == (3, 4)

@@ -235,6 +235,8 @@ class _Placer:
         self.f = _Format(version)
         self.placement = Placement(version)
         self.headers: dict[str, _Header] = {}
+        #: Table 四's header was read and its row of figures not yet (it may be the next grid's).
+        self.t4_pending = False
 
     def put(self, key: Key, text: str, where: Where) -> None:
         cell = spec.get_format(self.f.version).table(key[0]).cell(key[1], key[2])
@@ -257,16 +259,16 @@ class _Placer:
     def grid(self, grid: Grid) -> None:
         used = False
         r = 0
-        t4_pending = False
         # A table continued in a grid of the same width keeps its header; another width does not.
         self.headers = {t: h for t, h in self.headers.items() if h.width == grid.width}
+        self.t4_pending = self.t4_pending and spec.TABLE_4 in self.headers
         current_table: str | None = None
         while r < grid.height:
             n, headers = _header_block(grid, r, self.f)
             if n:
                 self.headers.update(headers)
                 if spec.TABLE_4 in headers:
-                    t4_pending = True
+                    self.t4_pending = True
                 current_table = next(iter(headers))
                 used = True
                 r += n
@@ -281,9 +283,10 @@ class _Placer:
                     self._t4_row(grid, r, label_col, row)
                 else:
                     self._data_row(grid, r, label_col, table, row)
-            elif t4_pending and sum(1 for t in cells if is_figure(t)) >= 5:
+            elif self.t4_pending and sum(1 for t in cells if is_figure(t)) >= 5:
                 self._t4_row(grid, r, -1, None)
-                t4_pending = False
+                self.t4_pending = False
+                used = True
             elif used and current_table and any(is_figure(t) for t in cells):
                 label = next((t for t in cells if t.strip() and is_label(t)), "")
                 if label and not self.f.is_group_label(label):
