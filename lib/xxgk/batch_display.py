@@ -11,7 +11,7 @@ import time
 from typing import TextIO
 
 from . import manifest as mf
-from .batch import BatchResult, Outcome
+from .batch_result import BatchResult, Outcome
 from .i18n import T, tr
 
 _LABEL = {
@@ -45,7 +45,7 @@ class PlainDisplay:
             self.width = len(str(result.total))
             self.started = time.monotonic()
             self._line(tr("xxgk batch：{n} 份报告，引擎 {e}", "xxgk batch: {n} report(s), engine {e}",
-                          n=result.total, e=result.engine))
+                          n=result.total, e=result.engine) + (tr("，{w}", ", {w}", w=result.pool) if result.pool else ""))
         elif kind == "warning":
             self._line(tr("警告：{w}", "warning: {w}", w=result.warnings[-1]))
         elif kind == "skipped" and outcome is not None:

@@ -203,14 +203,15 @@ class BatchEngine(str, Enum):
     "为每份报告写 output/<年度>/<乡镇>.html 和 .ipynb，以及 output/manifest.json、审阅总览 output/index.html 和 "
     "output/summary.csv。一份报告失败不影响其他报告；它已执行的笔记本保留，出错的单元已标出。"
     "Ctrl-C 干净地停止：已完成的报告会被记录，下次只生成其余的。\n\n"
-    "退出状态：0：每份报告都已生成（允许有警告）；1：有报告失败或有输入错误（或 --strict 下有警告）；"
-    "2：用法错误；130/143：被中断。",
+    "退出状态：0：每份报告都已生成（允许有警告）；1：有报告失败或有输入错误（或 --strict 下有警告），"
+    "或 --scheduler 的调度器连不上、没有可用的工作节点（什么也没写）；2：用法错误；130/143：被中断。",
     "Check and render every township-year under data/, in parallel, skipping what has not changed.\n\n"
     "Writes output/<year>/<township>.html and .ipynb for each report, output/manifest.json, the review dashboard "
     "output/index.html and output/summary.csv. A failing report does not stop the others; its executed notebook is "
     "kept with the failing cell marked. Ctrl-C stops cleanly: finished reports are recorded and the next run renders "
     "only the rest.\n\nExit status: 0 every report rendered (warnings allowed); 1 a report failed or has input "
-    "errors (or warnings, under --strict); 2 usage error; 130/143 interrupted."))
+    "errors (or warnings, under --strict), or the --scheduler cannot be reached or has no worker fit to render "
+    "(nothing written); 2 usage error; 130/143 interrupted."))
 def batch(
     root: Path = ROOT_OPTION,
     years: Optional[str] = typer.Option(None, "--years", help=tr("只处理这些年度：2019-2024、2021 或逗号分隔的列表。",
@@ -232,19 +233,24 @@ def batch(
     to: OutputFormat = typer.Option(OutputFormat.html, "--to", case_sensitive=False,
                                     help=tr("pdf：另把每份发布稿打印为 A4 PDF（即 --publish）。",
                                             "pdf: also print each published copy to A4 PDF beside its HTML (implies --publish).")),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help=tr(
+        "在 dask 集群上生成：tcp://主机:端口 为运行中的调度器；local:N 在本机启动 N 个工作进程试用。默认：本机的工作进程（-j）。",
+        "Render on a dask cluster: tcp://host:port of a running scheduler, or local:N to start N worker processes "
+        "on this machine to try it. Default: this machine's worker processes (-j).")),
     lang: Optional[str] = LANG_OPTION,
 ) -> None:
     """Check and render every township-year under data/, in parallel, skipping what has not changed.
 
     Writes output/<year>/<township>.html and .ipynb for each report, output/manifest.json, the review dashboard output/index.html and output/summary.csv. A failing report does not stop the others; its executed notebook is kept with the failing cell marked. Ctrl-C stops cleanly: finished reports are recorded and the next run renders only the rest.
 
-    Exit status: 0 every report rendered (warnings allowed); 1 a report failed or has input errors (or warnings, under --strict); 2 usage error; 130/143 interrupted.
+    Exit status: 0 every report rendered (warnings allowed); 1 a report failed or has input errors (or warnings, under --strict), or the --scheduler cannot be reached or has no worker fit to render (nothing written); 2 usage error; 130/143 interrupted.
     """
     from . import batch as batching
     from .batch_display import display_for, summary_lines
+    from .pools import PoolError
 
     publish = publish or to is OutputFormat.pdf
-    if to is OutputFormat.pdf:
+    if to is OutputFormat.pdf and not scheduler:  # a cluster's workers print the PDFs, with their browser
         from .browser import missing
 
         if missing():
@@ -253,8 +259,10 @@ def batch(
     try:
         opts = batching.Options(root=root, years=batching.parse_years(years),
                                 townships=batching.parse_townships(townships), jobs=jobs, force=force,
-                                strict=strict, publish=publish, engine=engine.value, to=to.value)
-        opts.resolved_engine()
+                                strict=strict, publish=publish, engine=engine.value, to=to.value,
+                                scheduler=scheduler)
+        if not scheduler:
+            opts.resolved_engine()
         if jobs < 0:
             raise batching.UsageError(tr("-j 须为 1 或以上（0：每个 CPU 核一个）", "-j must be 1 or more (0: one per CPU core)"))
     except batching.UsageError as e:
@@ -267,6 +275,10 @@ def batch(
         display.close()
         typer.echo(tr("错误：{e}", "error: {e}", e=e), err=True)
         raise typer.Exit(2)
+    except PoolError as e:
+        display.close()
+        typer.echo(tr("错误：{e}", "error: {e}", e=e), err=True)
+        raise typer.Exit(1)
     display.close()
     out = root / "output"
     for line in summary_lines(result, str(out), force=force):

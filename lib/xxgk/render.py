@@ -15,7 +15,7 @@ from typing import Literal
 from . import atomic, execute, export, html, notebook
 from .findings import Finding, finding, has_errors, has_warnings
 from .i18n import T, get_lang, tr
-from .paths import check_township_name
+from .paths import Layout, check_township_name
 from .report import Report, build_report
 
 Status = Literal["ok", "refused", "failed"]
@@ -54,6 +54,12 @@ class RenderResult:
     stale: list[Path] = field(default_factory=list)
     #: Which copy was asked for: the review copy or the one to publish.
     publish: bool = False
+    #: What was done to older outputs, so that a batch whose report ran on another machine can do
+    #: the same in its own output folder (:mod:`xxgk.parcel`): the copies (``publish`` values) whose
+    #: outputs were set aside before anything was written, and whether the stale ones of the copy
+    #: asked for were removed after it was written.
+    aside: tuple[bool, ...] = ()
+    cleared: bool = False
 
     @property
     def ok(self) -> bool:
@@ -82,11 +88,17 @@ _REFUSED = {
 def set_aside(report: Report, *, publish: bool | None) -> list[Path]:
     """Move the outputs of one copy (``publish`` True/False) or of both (None) to their stale names,
     so that nobody reads figures the current inputs did not make as current; where they went."""
-    layout = report.layout
-    kinds = (False, True) if publish is None else (publish,)
+    return set_aside_copies(report.layout, report.township, report.year, copies_of(publish))
+
+
+def copies_of(publish: bool | None) -> tuple[bool, ...]:
+    return (False, True) if publish is None else (publish,)
+
+
+def set_aside_copies(layout: Layout, township: str, year: int, copies: tuple[bool, ...]) -> list[Path]:
     moved = []
-    for kind in kinds:
-        for path in layout.outputs(report.township, report.year, publish=kind):
+    for kind in copies:
+        for path in layout.outputs(township, year, publish=kind):
             if path.exists():
                 target = layout.stale(path)
                 os.replace(path, target)
@@ -94,10 +106,10 @@ def set_aside(report: Report, *, publish: bool | None) -> list[Path]:
     return moved
 
 
-def _clear_stale(report: Report, *, publish: bool) -> None:
+def clear_stale(layout: Layout, township: str, year: int, *, publish: bool) -> None:
     """A fresh copy supersedes the stale one set aside earlier."""
-    for path in report.layout.outputs(report.township, report.year, publish=publish):
-        report.layout.stale(path).unlink(missing_ok=True)
+    for path in layout.outputs(township, year, publish=publish):
+        layout.stale(path).unlink(missing_ok=True)
 
 
 def render(root: Path | str, township: str, year: int, *, publish: bool = False, strict: bool = False,
@@ -128,9 +140,10 @@ def render(root: Path | str, township: str, year: int, *, publish: bool = False,
     if why:
         # An unsafe name must not reach a path, not even to tidy up.
         safe = check_township_name(township) is None
-        stale = set_aside(report, publish=None if why == "input_errors" else publish) if safe else []
+        aside = copies_of(None if why == "input_errors" else publish) if safe else ()
+        stale = set_aside_copies(report.layout, township, year, aside)
         return RenderResult(township, year, "refused", findings, error=_REFUSED[why].render(), refused_for=why,
-                            timings=timings, report=report, stale=stale, publish=publish)
+                            timings=timings, report=report, stale=stale, publish=publish, aside=aside)
 
     if to == "pdf":  # say so before the notebook runs, not after
         from .browser import missing as lacking_browser
@@ -158,7 +171,8 @@ def render(root: Path | str, township: str, year: int, *, publish: bool = False,
         written = atomic.write_text(nb_path, execute.dumps(failed)) if failed is not None else None
         stale = [p for p in stale if written is None or p != layout.stale(written)]
         return RenderResult(township, year, "failed", findings, notebook_path=written, stale=stale, publish=publish,
-                            error=tr("笔记本运行失败：{e}", "notebook failed: {e}", e=e), timings=timings, report=report)
+                            error=tr("笔记本运行失败：{e}", "notebook failed: {e}", e=e), timings=timings, report=report,
+                            aside=(publish,))
     timings["execute"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -179,6 +193,6 @@ def render(root: Path | str, township: str, year: int, *, publish: bool = False,
             return RenderResult(township, year, "failed", findings, html_path, nb_path, error=str(e), timings=timings,
                                 report=report, publish=publish)
         timings["pdf"] = time.perf_counter() - t
-    _clear_stale(report, publish=publish)
+    clear_stale(layout, township, year, publish=publish)
     return RenderResult(township, year, "ok", findings, html_path, nb_path, pdf_path, timings=timings, report=report,
-                        publish=publish)
+                        publish=publish, cleared=True)
