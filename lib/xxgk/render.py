@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Literal
 
 from . import atomic, execute, export, html, notebook
+from . import stale as stale_outputs
 from .findings import Finding, finding, has_errors, has_warnings
 from .i18n import T, get_lang, tr
-from .paths import Layout, check_township_name
+from .paths import check_township_name
 from .report import Report, build_report
 
 Status = Literal["ok", "refused", "failed"]
@@ -88,28 +89,7 @@ _REFUSED = {
 def set_aside(report: Report, *, publish: bool | None) -> list[Path]:
     """Move the outputs of one copy (``publish`` True/False) or of both (None) to their stale names,
     so that nobody reads figures the current inputs did not make as current; where they went."""
-    return set_aside_copies(report.layout, report.township, report.year, copies_of(publish))
-
-
-def copies_of(publish: bool | None) -> tuple[bool, ...]:
-    return (False, True) if publish is None else (publish,)
-
-
-def set_aside_copies(layout: Layout, township: str, year: int, copies: tuple[bool, ...]) -> list[Path]:
-    moved = []
-    for kind in copies:
-        for path in layout.outputs(township, year, publish=kind):
-            if path.exists():
-                target = layout.stale(path)
-                os.replace(path, target)
-                moved.append(target)
-    return moved
-
-
-def clear_stale(layout: Layout, township: str, year: int, *, publish: bool) -> None:
-    """A fresh copy supersedes the stale one set aside earlier."""
-    for path in layout.outputs(township, year, publish=publish):
-        layout.stale(path).unlink(missing_ok=True)
+    return stale_outputs.set_aside(report.layout, report.township, report.year, stale_outputs.copies_of(publish))
 
 
 def render(root: Path | str, township: str, year: int, *, publish: bool = False, strict: bool = False,
@@ -140,8 +120,8 @@ def render(root: Path | str, township: str, year: int, *, publish: bool = False,
     if why:
         # An unsafe name must not reach a path, not even to tidy up.
         safe = check_township_name(township) is None
-        aside = copies_of(None if why == "input_errors" else publish) if safe else ()
-        stale = set_aside_copies(report.layout, township, year, aside)
+        aside = stale_outputs.copies_of(None if why == "input_errors" else publish) if safe else ()
+        stale = stale_outputs.set_aside(report.layout, township, year, aside)
         return RenderResult(township, year, "refused", findings, error=_REFUSED[why].render(), refused_for=why,
                             timings=timings, report=report, stale=stale, publish=publish, aside=aside)
 
@@ -193,6 +173,6 @@ def render(root: Path | str, township: str, year: int, *, publish: bool = False,
             return RenderResult(township, year, "failed", findings, html_path, nb_path, error=str(e), timings=timings,
                                 report=report, publish=publish)
         timings["pdf"] = time.perf_counter() - t
-    clear_stale(layout, township, year, publish=publish)
+    stale_outputs.clear(layout, township, year, publish=publish)
     return RenderResult(township, year, "ok", findings, html_path, nb_path, pdf_path, timings=timings, report=report,
                         publish=publish, cleared=True)
