@@ -318,8 +318,8 @@ def other_kit(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def scheduler(tmp_path):
-    """``dask scheduler`` on this machine; yields (its address, a function starting a ``dask worker``
-    with extra environment, returning the worker's process)."""
+    """``dask scheduler`` on this machine; yields its address, a function starting a ``dask worker``
+    with extra environment (returning the worker's process), and the scheduler's process."""
     started: list[subprocess.Popen] = []
     file = tmp_path / "scheduler.json"
 
@@ -339,7 +339,7 @@ def scheduler(tmp_path):
         return start("worker", address, "--name", name, "--nthreads", "1", "--no-nanny", "--no-dashboard", env=env)
 
     try:
-        yield address, worker
+        yield address, worker, started[0]
     finally:
         for proc in reversed(started):
             try:
@@ -359,7 +359,7 @@ def wait_for_workers(address: str, n: int) -> dict[str, str]:
 
 
 def test_workers_whose_kit_or_formats_differ_are_refused_before_any_report(tmp_path, scheduler):
-    address, worker = scheduler
+    address, worker, _ = scheduler
     root = tmp_path / "root"
     reports = make_demo(root, townships=1, years=(2020, 2021))
     pythonpath = os.environ.get("PYTHONPATH", "")
@@ -388,3 +388,26 @@ def test_workers_whose_kit_or_formats_differ_are_refused_before_any_report(tmp_p
         assert [p for p in psutil.Process(refused.pid).children(recursive=True)
                 if "xxgk.remote" in " ".join(p.cmdline())] == []
     assert len(render_servers(fit.pid)) == 1
+
+
+def test_a_scheduler_lost_part_way_keeps_what_finished(tmp_path, scheduler):
+    address, worker, scheduler_process = scheduler
+    root = tmp_path / "root"
+    reports = make_demo(root, townships=2, years=(2020, 2021))
+    worker("fit")
+    wait_for_workers(address, 1)
+    proc, lines = start_batch(root, "--scheduler", address, env={"XXGK_TEMPLATE": str(slow_template(tmp_path))})
+    seen: list[str] = []
+    while (line := lines.get(timeout=240)) is not None:
+        seen.append(line)
+        if re.match(r"\[\s*1/4\] ok", line):
+            break
+    os.killpg(scheduler_process.pid, signal.SIGKILL)
+    code = proc.wait(timeout=120)
+    err = rest(lines, seen)
+    assert code == 1, err
+    assert f"error: lost the dask scheduler {address}" in err and "report(s) not rendered" in err
+    assert "Traceback" not in err and "ERROR" not in err  # dask's own log lines stay out of the display
+    done = manifest(root)
+    assert 1 <= len(done) < len(reports) and all(e["status"] == "ok" for e in done.values())
+    no_partial_files(root)

@@ -105,8 +105,11 @@ def run_batch(opts: Options, on_event: Event | None = None) -> BatchResult:
             emit("skipped", outcome, result)
         manifest.prune(set(planned.found) | set(layout.reports()))
         if planned.todo and not stop.signal:
-            with pool:
-                _run(planned.todo, pool, manifest, result, stop, emit)
+            with pool:  # a pool that cannot start raises PoolError here: nothing is written
+                try:
+                    _run(planned.todo, pool, manifest, result, stop, emit)
+                except pools.PoolError as e:  # lost part-way: what finished is recorded all the same
+                    result.broken = str(e)
         result.interrupted = stop.signal
         out = layout.root / "output"
         # Nothing rendered, nothing forgotten, pages in place: the files on disk already say it all.

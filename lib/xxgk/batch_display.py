@@ -135,9 +135,13 @@ def summary_lines(result: BatchResult, root_display: str = "output", *, force: b
         kept = tr("（笔记本：{p}）", " (notebook: {p})", p=f"{root_display}/{where['path']}") if isinstance(where, dict) else ""
         unchanged = tr("（自上次以来未变）", " (unchanged since the last run)") if o.status == "skipped" else ""
         lines.append(f"  {_label(o.last_status)} {o.year} {o.township}{unchanged}: {o.error}{kept}")
+    left = result.total - len(result.outcomes)
+    again = tr("去掉 --force 再运行同一命令", "the same command without --force") if force else tr("再运行同一命令", "the same command")
+    if result.broken:
+        lines.append(tr("错误：{why}；{n} 份报告未生成；{again}，即只生成这些",
+                        "error: {why}; {n} report(s) not rendered; run {again} again to render only those",
+                        why=result.broken, n=left, again=again))
     if result.interrupted:
-        left = result.total - len(result.outcomes)
-        again = tr("去掉 --force 再运行同一命令", "the same command without --force") if force else tr("再运行同一命令", "the same command")
         lines.append(tr("被 {sig} 中断：{n} 份报告未生成；{again}，即只生成这些",
                         "interrupted by {sig}: {n} report(s) not rendered; run {again} again to render only those",
                         sig=result.interrupted, n=left, again=again))

@@ -42,6 +42,8 @@ class BatchResult:
     outcomes: list[Outcome] = field(default_factory=list)
     total: int = 0
     interrupted: str | None = None  # the signal's name
+    #: Why the pool stopped running reports part-way (a cluster's scheduler lost), in words.
+    broken: str | None = None
     seconds: float = 0.0
     engine: str = ""
     #: Where the reports ran when not on this machine's workers (the pool's own description).
@@ -60,4 +62,4 @@ class BatchResult:
     def exit_code(self) -> int:
         if self.interrupted:
             return 128 + getattr(signal, self.interrupted).value
-        return 1 if self.failures else 0
+        return 1 if self.failures or self.broken else 0

@@ -108,10 +108,12 @@ class Pool(BasePool):
 
         # dask's own log lines (a worker restarted, a connection retried) would break into the
         # progress display; what matters reaches the analyst as the batch's own messages.
-        for name in ("distributed", "tornado"):
+        # dask's config gives some of its loggers levels of their own: each is quietened.
+        names = [n for n in list(logging.root.manager.loggerDict) if n.split(".")[0] in ("distributed", "tornado", "asyncio")]
+        for name in {"distributed", "tornado", "asyncio", *names}:
             logger = logging.getLogger(name)
             self._quiet.append((logger, logger.level))
-            logger.setLevel(logging.CRITICAL)
+            logger.setLevel(logging.CRITICAL + 1)
         try:
             with self._warnings_as_messages():
                 if self.local:
@@ -178,6 +180,19 @@ class Pool(BasePool):
         for w in caught:
             self.warn(tr("dask：{m}", "dask: {m}", m=str(w.message).strip().splitlines()[0]))
 
+    def _talk(self, call, *args, **kwargs):
+        """A call to the scheduler; losing it part-way stops the batch (what finished is kept)."""
+        try:
+            return call(*args, **kwargs)
+        except Exception as e:
+            raise PoolError(self._lost(e)) from None
+
+    def _lost(self, e: BaseException) -> str:
+        if "cancel" in type(e).__name__.lower():  # dask cancelled our tasks because the scheduler went
+            return tr("与 dask 调度器 {a} 的连接中断", "lost the dask scheduler {a}", a=self.address)
+        return tr("与 dask 调度器 {a} 的连接中断（{e}）", "lost the dask scheduler {a} ({e})", a=self.address,
+                  e=(str(e).splitlines() or [type(e).__name__])[0] or type(e).__name__)
+
     # --- which workers may render -------------------------------------------------------------------
 
     def _look_at_workers(self, force: bool = False) -> None:
@@ -186,12 +201,12 @@ class Pool(BasePool):
         if not force and now < self._next_look:
             return
         self._next_look = now + WORKERS_EVERY
-        threads = self.client.nthreads()
+        threads = self._talk(self.client.nthreads)
         for gone in set(self.good) - set(threads):
             del self.good[gone]
         new = [w for w in threads if w not in self.good and w not in self.refused]
         if new:
-            found = self.client.run(remote.identity, workers=new, on_error="return")
+            found = self._talk(self.client.run, remote.identity, workers=new, on_error="return")
             for worker in new:
                 theirs = found.get(worker)
                 if isinstance(theirs, BaseException):
@@ -247,8 +262,8 @@ class Pool(BasePool):
                    "engine": o.engine, "to": o.to, "lang": self.lang,
                    "files": parcel.pack(self.layout, job, self.template)}
         allowed = frozenset(self.good)
-        future = self.client.submit(_task, request, self.expected, key=f"xxgk-{job.year}-{uuid.uuid4().hex}",
-                                    pure=False, workers=sorted(allowed), allow_other_workers=False)
+        future = self._talk(self.client.submit, _task, request, self.expected, key=f"xxgk-{job.year}-{uuid.uuid4().hex}",
+                            pure=False, workers=sorted(allowed), allow_other_workers=False)
         future.add_done_callback(lambda _: self._wake.set())
         self.futures[future] = (job, allowed)
 
@@ -278,6 +293,8 @@ class Pool(BasePool):
                                                    "the workers rendering this report kept dying; dask gave up: {e}",
                                                    e=str(e).splitlines()[0])), 0.0)
         except Exception as e:  # cancelled by the scheduler, or a task that raised (a bug in the kit)
+            if self.client.status != "running":  # the scheduler is gone: not this report's failure
+                raise PoolError(self._lost(e)) from None
             return Done(job, failed_entry(job, tr("集群上的任务出错：{e}", "the task failed on the cluster: {e}",
                                                    e=f"{type(e).__name__}: {e}".splitlines()[0])), 0.0)
         if "refused" in answer:  # a worker whose kit changed since it was checked
