@@ -2,17 +2,24 @@
 
 Generates township-years with ``xxgk demo-data`` in a temporary folder, then renders them
 (a) one after the other with the ``papermill`` command line, then ``jupyter nbconvert --to html
---no-input`` on its output; (b) with ``xxgk batch --force``.  Prints, for each: wall time,
+--no-input`` on its output; (b) with ``xxgk batch --force``; (c) with ``xxgk batch --force
+--scheduler local:2``, a dask LocalCluster of two workers (``--cluster`` names another).  Prints, for each: wall time,
 reports per second, CPU seconds per report (every process: the commands, the kernels, the batch's
 workers; from the children's resource usage), and peak memory, sampled every 50 ms: the largest
 single process's RSS, and the process tree's (the commands' or the batch parent's RSS plus the
-unique pages of the kernels or workers they start); then the ratio (a)/(b).
+unique pages of the kernels or workers they start); then the ratios (a)/(b) and (c)/(b).
+
+CPU on a cluster is counted whole: the client, the scheduler, the workers, their render servers
+and every report's process.  The render servers outlive the workers that started them by a moment
+(they end when their worker's pipe closes), so this process makes itself their subreaper (Linux)
+and waits for them: their CPU and their reports' is then in its children's resource usage.
 
 A second part renders 10× as many reports with (b) alone, to show that memory stays flat as the
 batch grows (the batch's parent process, and the pages each worker has to itself, USS), and times a
 re-run where nothing changed.
 
 Usage: python bench/batch_vs_cli.py [--townships 10] [--years 2019-2022] [--scale 10 | --no-scale] [-j N]
+                                   [--cluster local:2 | --no-cluster] [--no-cli]
 """
 
 from __future__ import annotations
@@ -103,6 +110,29 @@ class TreeMemory:
         self._thread.join()
 
 
+def become_subreaper() -> bool:
+    """Orphaned descendants (a cluster worker's render servers) are reparented here, to be waited for."""
+    try:
+        import ctypes
+
+        PR_SET_CHILD_SUBREAPER = 36
+        return ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def reap_orphans(timeout: float = 30.0) -> None:
+    """Wait for the descendants left behind (subreaper only), so that their CPU is counted."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            time.sleep(0.05)
+
+
 def children_cpu() -> float:
     r = resource.getrusage(resource.RUSAGE_CHILDREN)
     return r.ru_utime + r.ru_stime
@@ -114,6 +144,7 @@ def measured(name: str, reports: int, run) -> Measure:
     with TreeMemory() as mem:
         run()
     wall = time.perf_counter() - t0
+    reap_orphans()
     return Measure(name, reports, wall, children_cpu() - cpu0, mem.peak_single / 2**20, mem.peak / 2**20,
                    mem.peak_uss / 2**20, mem.top_rss / 2**20)
 
@@ -138,9 +169,15 @@ def naive(root: Path, reports: list[tuple[str, int]]) -> None:
         run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(nb)], cwd=root)
 
 
-def batch(root: Path, jobs: int | None, force: bool = True) -> None:
+def batch(root: Path, jobs: int | None, force: bool = True, scheduler: str | None = None, *extra: str) -> None:
     cmd = [str(BIN / "xxgk"), "batch", "--root", str(root)] + (["--force"] if force else []) + (["-j", str(jobs)] if jobs else [])
-    run(cmd)
+    run(cmd + (["--scheduler", scheduler] if scheduler else []) + list(extra))
+
+
+def marginal(big: Measure, small: Measure) -> float:
+    """CPU s per report beyond a batch's fixed cost (start-up, warm-up, shut-down): the slope between
+    a small and a large batch."""
+    return (big.cpu - small.cpu) / (big.reports - small.reports)
 
 
 def cpu_model() -> str:
@@ -164,8 +201,12 @@ def main() -> int:
     ap.add_argument("--years", default="2019-2022")
     ap.add_argument("--scale", type=int, default=10, help="the memory run renders this many times as many reports")
     ap.add_argument("--no-scale", action="store_true", help="skip the larger run")
+    ap.add_argument("--no-cli", action="store_true", help="skip run (a), the command-line tools (the slowest)")
     ap.add_argument("-j", type=int, default=None, help="batch workers (default: xxgk's, one per core)")
+    ap.add_argument("--cluster", default="local:2", help="the dask cluster of run (c): local:N or tcp://host:port")
+    ap.add_argument("--no-cluster", action="store_true", help="skip run (c)")
     args = ap.parse_args()
+    subreaper = become_subreaper()
 
     print(f"machine: {os.cpu_count()} CPU ({cpu_model()}), {psutil.virtual_memory().total / 2**30:.0f} GiB RAM, "
           f"Python {platform.python_version()}, {platform.system()} {platform.release()}")
@@ -177,11 +218,30 @@ def main() -> int:
         print(f"{n} township-years ({args.townships} townships × {args.years}); the notebook template as `xxgk render` runs it\n")
         header = f"{'':<34} {'reps':>5} {'wall':>10} {'reports/s':>10} {'CPU s/rep':>9} {'maxRSS MiB':>9} {'tree MiB':>10}"
         print(header)
-        a = measured("(a) papermill CLI + nbconvert CLI", n, lambda: naive(root, reports))
-        print(show(a), flush=True)
+        a = None if args.no_cli else measured("(a) papermill CLI + nbconvert CLI", n, lambda: naive(root, reports))
+        if a:
+            print(show(a), flush=True)
         b = measured("(b) xxgk batch --force", n, lambda: batch(root, args.j))
         print(show(b), flush=True)
-        print(f"\nratio (a)/(b): wall {a.wall / b.wall:.1f}×, CPU per report {a.cpu_per_report / b.cpu_per_report:.1f}×")
+        if not args.no_cluster:
+            k = measured(f"(c) … --scheduler {args.cluster}", n, lambda: batch(root, None, scheduler=args.cluster))
+            print(show(k), flush=True)
+        print()
+        if a:
+            print(f"ratio (a)/(b): wall {a.wall / b.wall:.1f}×, CPU per report {a.cpu_per_report / b.cpu_per_report:.1f}×")
+        if not args.no_cluster:
+            print(f"ratio (c)/(b): wall {k.wall / b.wall:.2f}×, CPU per report {k.cpu_per_report / b.cpu_per_report:.2f}× "
+                  f"(the cluster's CPU {'with' if subreaper else 'WITHOUT (no subreaper here)'} its render servers, "
+                  f"its start-up included)")
+            # The same with the fixed costs taken out: one township's years alone, both ways.
+            first = reports[0][0]
+            few = sum(1 for t, _ in reports if t == first)
+            b1 = measured("(b) one township", few, lambda: batch(root, args.j, True, None, "--townships", first))
+            k1 = measured("(c) one township", few, lambda: batch(root, None, True, args.cluster, "--townships", first))
+            mb, mk = marginal(b, b1), marginal(k, k1)
+            print(f"one township ({few} reports): (b) {b1.wall:.1f} s wall, {b1.cpu:.1f} CPU s; "
+                  f"(c) {k1.wall:.1f} s wall, {k1.cpu:.1f} CPU s")
+            print(f"CPU s per report beyond the fixed cost: (b) {mb:.3f}, (c) {mk:.3f}, ratio (c)/(b) {mk / mb:.2f}×")
         r = measured("(b) re-run, nothing changed", n, lambda: batch(root, args.j, force=False))
         print(f"re-run with nothing changed ({n} reports): {r.wall:.2f} s")
 

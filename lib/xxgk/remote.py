@@ -14,7 +14,7 @@ The forked process lays the report's files (:mod:`xxgk.parcel`) out in a private
 renders there, and hands back its manifest entry and the files it wrote.  The server ends, and
 kills the report it is running, when the worker that started it goes away (its stdin closes).
 
-Before any report runs, the task compares this worker's kit with the client's (:func:`identity`):
+Before any report runs, the task compares this worker's kit with the client's (:func:`refusal`):
 a worker that would make different pages, or read a format differently, renders nothing.
 """
 
@@ -82,21 +82,26 @@ def differences(client: dict[str, Any], worker: dict[str, Any]) -> list[str]:
 # --- the task: runs in a cluster worker's thread ----------------------------------------------------
 
 
-def run(request: dict[str, Any], expected: dict[str, Any]) -> dict[str, Any]:
-    """Render one report here.  ``request``: the report, its options and its files (``files``:
-    path under the root → bytes); ``expected``: the client's :func:`identity`.
+def refusal(expected: dict[str, Any]) -> list[str]:
+    """Why this worker may not render the client's reports (``expected``: the client's
+    :func:`identity`); empty when it may."""
+    return differences(expected, identity())
 
-    Returns ``{"entry", "files", "seconds"}``, or ``{"refused": [reasons]}`` without rendering
-    anything when this worker's kit is not the client's."""
-    refused = differences(expected, identity())
-    if refused:
-        return {"refused": refused}
+
+def render(request: dict[str, Any]) -> bytes:
+    """Render one report here.  ``request``: the report, its options and its files (``files``:
+    path under the root → bytes).  The answer, ``{"entry", "files", "seconds"}``, comes back as the
+    pickle the rendering process made, passed on untouched (:func:`answer` reads it)."""
     if not hasattr(os, "fork"):
         return _Server.once(request)
     server = getattr(_servers, "server", None)
     if server is None:
         server = _servers.server = _Server()
     return server.render(request)
+
+
+def answer(data: bytes) -> dict[str, Any]:
+    return pickle.loads(data)
 
 
 _servers = threading.local()
@@ -113,7 +118,7 @@ class _Server:
         return subprocess.Popen([sys.executable, "-m", "xxgk.remote", "serve"], stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True)
 
-    def render(self, request: dict[str, Any]) -> dict[str, Any]:
+    def render(self, request: dict[str, Any]) -> bytes:
         for attempt in (1, 2):
             if self.proc is None or self.proc.poll() is not None:
                 self.proc = self._start()
@@ -123,7 +128,7 @@ class _Server:
             except (OSError, ValueError):
                 frame = None
             if frame is not None:
-                return pickle.loads(frame)
+                return frame
             # The server itself died (not the report: its death is a failed report, answered in
             # a frame); a new one gets the report once more.
             self.proc.kill()
@@ -132,19 +137,18 @@ class _Server:
         return _failed(request, tr("渲染服务进程意外退出", "the render server exited unexpectedly"))
 
     @staticmethod
-    def once(request: dict[str, Any]) -> dict[str, Any]:
+    def once(request: dict[str, Any]) -> bytes:
         proc = subprocess.run([sys.executable, "-m", "xxgk.remote", "once"], input=pickle.dumps(request),
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        try:
-            return pickle.loads(proc.stdout)
-        except Exception:
-            return _failed(request, tr("工作进程在报告结果前以状态 {code} 退出", "worker exited with status {code} before reporting",
-                                       code=proc.returncode))
+        if proc.returncode == 0 and proc.stdout:
+            return proc.stdout
+        return _failed(request, tr("工作进程在报告结果前以状态 {code} 退出", "worker exited with status {code} before reporting",
+                                   code=proc.returncode))
 
 
-def _failed(request: dict[str, Any], error: str) -> dict[str, Any]:
-    return {"entry": {"township": request["township"], "year": request["year"], "status": mf.FAILED, "error": error},
-            "files": {}, "seconds": 0.0}
+def _failed(request: dict[str, Any], error: str, seconds: float = 0.0) -> bytes:
+    entry = {"township": request["township"], "year": request["year"], "status": mf.FAILED, "error": error}
+    return pickle.dumps({"entry": entry, "files": {}, "seconds": seconds}, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 # --- the render server: ``python -m xxgk.remote serve`` ---------------------------------------------
@@ -193,8 +197,9 @@ def _render_here(root: Path, request: dict[str, Any]) -> bytes:
                         protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _forked(request: dict[str, Any], client_gone: int) -> dict[str, Any] | None:
-    """The report in a forked process; None when the client went away meanwhile (report killed)."""
+def _forked(request: dict[str, Any], client_gone: int) -> bytes | None:
+    """The report in a forked process, its answer; None when the client went away meanwhile (the
+    report is killed then)."""
     root = Path(tempfile.mkdtemp(prefix="xxgk-remote-"))
     try:
         parcel.unpack(root, request["files"])
@@ -208,20 +213,13 @@ def _forked(request: dict[str, Any], client_gone: int) -> dict[str, Any] | None:
                     return None
                 worker.read()
             status = processes.reap(worker, block=True)
-            try:
-                return pickle.loads(worker.output) if worker.output else _died(request, worker, status)
-            except Exception:
-                return _died(request, worker, status)
+            if status == 0 and worker.output:  # all of it written: the process exits only after
+                return worker.output
+            return _failed(request, processes.died_without_a_word(worker, status), time.monotonic() - worker.started)
         finally:
             worker.close()
     finally:
         shutil.rmtree(root, ignore_errors=True)
-
-
-def _died(request: dict[str, Any], worker: processes.Worker, status: int | None) -> dict[str, Any]:
-    out = _failed(request, processes.died_without_a_word(worker, status))
-    out["seconds"] = time.monotonic() - worker.started
-    return out
 
 
 def serve() -> int:
@@ -247,7 +245,7 @@ def serve() -> int:
         answer = _forked(request, requests.fileno())
         if answer is None:
             return 0
-        _write_frame(out, pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
+        _write_frame(out, answer)
 
 
 def once() -> int:

@@ -55,14 +55,15 @@ def _local_workers(address: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _task(request: dict[str, Any], expected: dict[str, Any]) -> dict[str, Any]:
-    """What a worker runs for one report (a module-level function: workers import it by name)."""
-    answer = remote.run(request, expected)
-    if "refused" in answer:
+def _task(request: dict[str, Any], expected: dict[str, Any]) -> bytes | dict[str, Any]:
+    """What a worker runs for one report (a module-level function: workers import it by name): the
+    answer's bytes as the rendering process pickled them, or why this worker may not render."""
+    why = remote.refusal(expected)
+    if why:
         from distributed import get_worker
 
-        answer["worker"] = get_worker().address
-    return answer
+        return {"refused": why, "worker": get_worker().address}
+    return remote.render(request)
 
 
 class Pool(BasePool):
@@ -297,7 +298,9 @@ class Pool(BasePool):
                 raise PoolError(self._lost(e)) from None
             return Done(job, failed_entry(job, tr("集群上的任务出错：{e}", "the task failed on the cluster: {e}",
                                                    e=f"{type(e).__name__}: {e}".splitlines()[0])), 0.0)
-        if "refused" in answer:  # a worker whose kit changed since it was checked
+        if isinstance(answer, bytes):
+            answer = remote.answer(answer)
+        elif "refused" in answer:  # a worker whose kit changed since it was checked
             self._refuse(answer.get("worker", "?"), answer["refused"])
             self._send(job)
             return None
@@ -311,16 +314,31 @@ class Pool(BasePool):
         return Done(job, entry, float(answer.get("seconds") or (time.monotonic() - started)))
 
 
+#: The LocalCluster's settings, for a cluster that only waits on render servers: dask's sampling
+#: profiler (every 10 ms, in each worker) was most of the workers' CPU, and the scheduler's
+#: watchdog tick and monitors (for a dashboard nobody opens) most of the rest.
+LOCAL_CONFIG = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.worker.memory.monitor-interval": "2s",
+    "distributed.scheduler.work-stealing-interval": "1s",
+}
+
+
 def _local_cluster(distributed, n: int):
     """N worker processes on this machine.  They are started with SIGINT blocked, and keep it so:
     a Ctrl-C in the terminal reaches every process of its group, and it is the batch that decides
     what a Ctrl-C stops (the cluster is closed when the batch ends)."""
+    import dask
+
     blocked = hasattr(signal, "pthread_sigmask")
     if blocked:
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        return distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
-                                        host="127.0.0.1", silence_logs=logging.CRITICAL)
+        with dask.config.set(LOCAL_CONFIG):  # the nannies keep it for workers they restart
+            return distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+                                            host="127.0.0.1", silence_logs=logging.CRITICAL)
     finally:
         if blocked:
             signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
