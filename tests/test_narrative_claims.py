@@ -15,6 +15,7 @@ from xxgk.i18n import use_lang
 from xxgk.load import Figures
 from xxgk.narrative_check import find_claims
 from xxgk.params import Params
+from xxgk.records import Position
 from xxgk.rules import REGISTRY, Context
 
 T3, T4 = spec.TABLE_3, spec.TABLE_4
@@ -28,7 +29,7 @@ def figures(version: str = "2021", overrides: dict | None = None) -> Figures:
     f = Figures(version)
     for i, cell in enumerate(spec.get_format(version).cells()):
         f.values[cell.key] = D(0)
-        f.lines[cell.key] = i + 2
+        f.positions[cell.key] = Position(i + 2)
     for key, value in (overrides or {}).items():
         assert key in f.values, key
         f.values[key] = None if value is None else D(value)

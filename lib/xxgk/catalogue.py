@@ -54,6 +54,10 @@ STATUS_TEXT: dict[str, Text] = {
     "pass": Text("通过", "passed"),
 }
 
+#: Input errors that stand for a whole table the reader could not find (a missing sheet): its cells
+#: are not each reported missing as well.
+TABLE_UNREAD: frozenset[str] = frozenset()
+
 #: The line that stands for the input errors of one code past the first :data:`SHOWN_PER_CODE`.
 MORE = Text("… 及另外 {count} 处同类错误（{code}）", "… and {count} more of the same kind ({code})")
 SHOWN_PER_CODE = 20
@@ -141,7 +145,10 @@ _code("E-ENCODING", "input", "error", ("无法解码", "undecodable file"),
       undecodable=("无法按 UTF-8 或 GB18030/GBK 解码该文件；请另存为 UTF-8 编码的 CSV",
                    "cannot decode the file as UTF-8 or GB18030/GBK; save it as UTF-8 CSV"),
       nul=("文件含有 NUL 字节：它是电子表格（.xlsx）而不是 CSV 吗？请另存为 UTF-8 编码的 CSV",
-           "the file contains NUL bytes: is it a spreadsheet (.xlsx) rather than CSV? Save it as UTF-8 CSV"))
+           "the file contains NUL bytes: is it a spreadsheet (.xlsx) rather than CSV? Save it as UTF-8 CSV"),
+      workbook=("这是压缩文件，多半是以 .csv 结尾的 Excel 工作簿（.xlsx）：如果是工作簿，请把扩展名改为 .xlsx（工作簿可以直接读取）",
+                "this is a zip archive, most likely an Excel workbook (.xlsx) under a .csv name: if it is a workbook, "
+                "rename it to .xlsx (workbooks are read as they are)"))
 _code("E-HEADER", "input", "error", ("表头有误", "bad header line"),
       missing_header=("缺少表头行；第一行应为：{header}{hint}", "missing header line; the first line must be: {header}{hint}"),
       missing_columns=("表头缺少列 {columns}；第一行应为：{header}{hint}",
@@ -172,10 +179,17 @@ _code("E-CELL", "input", "error", ("表中没有这个单元格", "no such cell"
       none=("表{table}在 {version} 年版格式中没有“{row}”×“{column}”这个单元格",
             "table {table} has no cell “{row}” × “{column}” in the {version} format"))
 _code("E-DUPLICATE", "input", "error", ("单元格重复", "cell given twice"),
-      twice=("该单元格重复给出（第一次在第 {first_line} 行）", "this cell is given twice (first on line {first_line})"))
+      twice=("该单元格重复给出（第一次在第 {first_line} 行）", "this cell is given twice (first on line {first_line})"),
+      twice_at=("该单元格重复给出（第一次在 {first}）：是否复制了一行或一列？", "this cell is given twice (first at {first}): "
+                "was a row or a column copied?"))
 _code("E-MISSING-CELL", "input", "error", ("缺少单元格", "cell missing from the file"),
       missing=("文件中没有这个单元格（{version} 年版格式）的行；数值不详时请保留该行、数值留空",
-               "no line for this cell of the {version} format (leave its value blank if the figure is unknown)"))
+               "no line for this cell of the {version} format (leave its value blank if the figure is unknown)"),
+      missing_in_workbook=("工作簿的表{table}中找不到这个单元格（{version} 年版格式）：它所在的行或列的标签不在表中。"
+                           "请按模板恢复该行或列；数值不详时留空",
+                           "this cell of the {version} format is not in the workbook's table {table}: the label of "
+                           "its row or column is not there. Restore the row or column as in the template (leave the "
+                           "figure blank if it is unknown)"))
 _code("E-NOT-NUMBER", "input", "error", ("不是数字", "not a number"),
       not_number=("“{value}”不是数字", "“{value}” is not a number"),
       too_long=("“{value}”有 {digits} 位数字，不可能是报告中的数值", "“{value}” has {digits} digits: too long to be a figure of a report"))

@@ -155,7 +155,7 @@ def write_text(checked: list[Checked], out: TextIO, *, color: bool | None = None
                 show(f)
         elif missing and c.version:
             for g in grouped(missing, c.version):
-                place = f"{g.file}:{g.line}" if g.file and g.line is not None else (g.file or "")
+                place = g.where()
                 emit([(f"{place}: " if place else "", None), (catalogue.SEVERITY_TEXT["missing"].render(), _STYLE["missing"]),
                       (" M-BLANK: ", "bold"), (g.text.render(), None)])
         if verbose:
