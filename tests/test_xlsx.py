@@ -1,4 +1,5 @@
-"""The fill-in workbook (issue 10): ``xxgk template --xlsx`` writes it for an office to fill.
+"""The fill-in workbook (issue 10): ``xxgk template --xlsx`` writes it, an office fills it, and
+``data/<year>/<township>.xlsx`` is read wherever a CSV file is, every finding pointing at its cell.
 
 Figures are typed into the template the way a person types them, into the cell found by its row
 label and column header (tests/xlsx_support.py), and what the kit reads is compared with what was
@@ -7,7 +8,10 @@ typed.  Spans and labels are those of shared/spec/official-format.md §3–§4.
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
 import sys
 import zipfile
 from decimal import Decimal
@@ -21,6 +25,11 @@ from xlsx_support import PROJECT, csv_figures, csv_text, encrypted_workbook, fil
 from xxgk import spec
 from xxgk.cli import app
 from xxgk.layout import grid, place
+from xxgk.load import load_figures
+from xxgk.paths import Layout
+from xxgk.records import Position
+from xxgk.report import build_report
+from xxgk.values import NA
 from xxgk.xlsx_template import FIRST_ROW
 
 runner = CliRunner()
@@ -272,6 +281,9 @@ def test_prefilled_with_not_applicable_and_from_last_year(tmp_path):
     assert input_cell(wb["表二"], T2, "规章", "本年制发件数").value == "/"
     assert input_cell(wb["表二"], T2, "行政事业性收费", "本年收费金额（单位：万元）").value == 12.35
     assert "2022 年度" in "".join(str(c.value) for c in wb["填表说明"]["A"])
+    # And the workbook reads back as the file it was filled from.
+    again = load_figures(tmp_path / "2022.xlsx", "2021")
+    assert again.findings == [] and again.figures.values == load_figures(last_year, "2021").figures.values
 
 
 def test_prefill_from_the_other_version_is_refused(tmp_path):
@@ -291,3 +303,348 @@ def test_prefill_from_a_file_with_errors_is_refused(tmp_path):
     res = runner.invoke(app, ["template", "--year", "2021", "--xlsx", str(tmp_path / "t.xlsx"), "--from", str(bad)])
     assert res.exit_code == 1 and "E-NOT-NUMBER" in res.output and "12件" in res.output
     assert not (tmp_path / "t.xlsx").exists() and "Traceback" not in res.output
+
+
+# --- reading a filled workbook ---------------------------------------------------------------------------
+
+
+def _expected(text: str):
+    """What a typed figure must read as."""
+    if text == "":
+        return None
+    return NA if text == "/" else Decimal(text)
+
+
+def test_round_trip_every_figure_in_its_cell(tmp_path, version):
+    # Different figures in every cell, so a figure read from a neighbour's cell would show.
+    figures = {c.key: str(i) for i, c in enumerate(data_cells(version))}
+    money = next(c.key for c in data_cells(version) if c.kind is spec.Kind.MONEY)
+    signed = [c.key for c in data_cells(version) if c.kind is spec.Kind.SIGNED]
+    figures |= {money: "6874.6408", (T2, "行政强制", next(c.column for c in data_cells(version) if c.row == "行政强制")): "/"}
+    for key in signed:
+        figures[key] = "-3"
+    figures[(T3, spec.NEW, spec.BIZ)] = ""  # left blank
+    path, where = filled(tmp_path, version, figures)
+    loaded = load_figures(path, version, "data/x.xlsx")
+    assert [f.rule for f in loaded.findings] == []
+    for key, text in figures.items():
+        assert loaded.figures.values[key] == _expected(text), key
+        sheet, cell = where[key].split("!")
+        assert loaded.figures.positions[key] == Position(sheet=sheet, cell=cell), key
+
+
+def _render_both(tmp_path: Path, reports: list[tuple[str, int, dict]]) -> tuple[Path, Path]:
+    """The same figures as CSV files under one root and as workbooks under another, each report
+    with the project's params, both rendered by ``xxgk batch``."""
+    roots = tmp_path / "csv", tmp_path / "xlsx"
+    for township, year, figures in reports:
+        version = spec.version_for_year(year)
+        for root in roots:
+            params = root / "params" / township / f"{year}.yaml"
+            params.parent.mkdir(parents=True, exist_ok=True)
+            params.write_bytes((PROJECT / "params" / township / f"{year}.yaml").read_bytes())
+            (root / "data" / str(year)).mkdir(parents=True, exist_ok=True)
+        (roots[0] / "data" / str(year) / f"{township}.csv").write_text(csv_text(figures), encoding="utf-8")
+        make_template(roots[1] / "data" / str(year) / f"{township}.xlsx", version)
+        fill(roots[1] / "data" / str(year) / f"{township}.xlsx", figures)
+    for root in roots:
+        done = subprocess.run([*XXGK, "batch", "--root", str(root), "--engine", "inprocess"], capture_output=True,
+                              text=True, timeout=600)
+        assert done.returncode == 0, done.stderr
+    return roots
+
+
+def _without_data_file(page: str, township: str, year: int, suffix: str) -> str:
+    name = f"data/{year}/{township}{suffix}"
+    assert page.count(name) == 1  # named once, in the provenance footer
+    return re.sub(re.escape(name) + r" sha256 <code>[0-9a-f]{64}</code>", "DATA", page)
+
+
+def test_round_trip_page_is_the_csv_page(tmp_path):
+    # The seed (2019 format; its three blank 规章 figures typed as 0) and the 2021 sample, every
+    # figure typed into the workbook: the pages are the CSV files' pages but for the data file's
+    # name and hash in the footer.
+    seed = {k: v or "0" for k, v in csv_figures(PROJECT / "data" / "2020" / "红旗满族乡.csv").items()}
+    sample = csv_figures(PROJECT / "data" / "2021" / "示例镇.csv")
+    csv_root, xlsx_root = _render_both(tmp_path, [(*SEED, seed), (*SAMPLE_2021, sample)])
+    for township, year in (SEED, SAMPLE_2021):
+        rel = Path("output") / str(year) / f"{township}.html"
+        a, b = (csv_root / rel).read_text(encoding="utf-8"), (xlsx_root / rel).read_text(encoding="utf-8")
+        assert "数据文件：" in b and f"data/{year}/{township}.xlsx" in b
+        assert _without_data_file(a, township, year, ".csv") == _without_data_file(b, township, year, ".xlsx")
+        digest = Layout(xlsx_root).data_file(township, year)
+        import hashlib
+
+        assert hashlib.sha256(digest.read_bytes()).hexdigest() in b
+    manifest = json.loads((xlsx_root / "output" / "manifest.json").read_text(encoding="utf-8"))
+    import hashlib
+
+    for township, year in (SEED, SAMPLE_2021):
+        entry = manifest["reports"][f"{year}/{township}"]
+        data = xlsx_root / "data" / str(year) / f"{township}.xlsx"
+        assert entry["status"] == "ok" and entry["inputs"]["data"] == hashlib.sha256(data.read_bytes()).hexdigest()
+    dashboard = (xlsx_root / "output" / "index.html").read_text(encoding="utf-8")
+    assert all(t in dashboard for t, _ in (SEED, SAMPLE_2021))
+
+
+# --- findings point at the workbook's cells ----------------------------------------------------------------
+
+
+def test_findings_point_at_sheet_and_cell(tmp_path):
+    figures = zeros("2021") | {(T3, spec.NEW, spec.NATURAL): "2", (T4, spec.REVIEW, spec.UPHELD): ""}
+    path, where = filled(tmp_path, "2021", figures)
+    root = root_with(tmp_path, "甲镇", 2021, path)
+    new, upheld = where[(T3, spec.NEW, spec.NATURAL)], where[(T4, spec.REVIEW, spec.UPHELD)]
+    # Text: R1 fails on the column 自然人 (2 new, none handled), pointing at the figure's cell.
+    res = runner.invoke(app, ["check", "--root", str(root)])
+    r1 = next(line for line in res.output.splitlines() if " R1 " in line)
+    assert r1.startswith(f"data/2021/甲镇.xlsx:{new} ")
+    assert f"data/2021/甲镇.xlsx:{upheld}: 未填报 M-BLANK" in res.output  # folded blank cells too
+    # JSON: file, sheet and cell; no line.
+    found = json.loads(runner.invoke(app, ["check", "--root", str(root), "--format", "json"]).output)
+    r1 = next(f for f in found if f["rule"] == "R1" and f["status"] == "fail")
+    assert (r1["file"], r1["sheet"], r1["cell"], r1["line"]) == ("data/2021/甲镇.xlsx", *new.split("!"), None)
+    # The review panel.
+    report = build_report(root, "甲镇", 2021)
+    from xxgk.html_review import review_panel
+
+    panel = review_panel(report)
+    assert f"data/2021/甲镇.xlsx:{new}" in panel and f"data/2021/甲镇.xlsx:{upheld}" in panel
+
+
+def test_a_csv_finding_keeps_its_line_and_json_keys(tmp_path):
+    d = tmp_path / "data" / "2021"
+    d.mkdir(parents=True)
+    (d / "甲镇.csv").write_text(csv_text(zeros("2021") | {(T3, spec.NEW, spec.NATURAL): "2"}), encoding="utf-8")
+    found = json.loads(runner.invoke(app, ["check", "--root", str(tmp_path), "--format", "json"]).output)
+    assert all("sheet" not in f and "cell" not in f for f in found)
+    line = {c.key: i + 2 for i, c in enumerate(data_cells("2021"))}[(T3, spec.NEW, spec.NATURAL)]  # after the header
+    assert next(f for f in found if f["rule"] == "R1" and f["status"] == "fail")["line"] == line
+
+
+# --- what offices do to the workbook --------------------------------------------------------------------------
+
+
+def test_an_office_rearranging_the_workbook_still_loads(tmp_path):
+    figures = {c.key: str(i % 7) for i, c in enumerate(data_cells("2021"))}
+    path, _ = filled(tmp_path, "2021", figures)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["表三"]
+    ws.protection.sheet = False  # unprotected
+    ws.column_dimensions["C"].width = 80  # widened
+    ws.row_dimensions[9].height = 60
+    shift(ws, at_row=12, rows=1)  # a blank row inserted inside （三）不予公开
+    label = next(c for row in ws.iter_rows() for c in row if c.value == spec.PARTIAL)
+    label.value = "（二）部分公开"  # retyped as real reports print it
+    total = next(c for row in ws.iter_rows() for c in row if c.value == spec.TOTAL)
+    total.value = "合计"
+    shift(wb["表四"], rows=3, cols=2)  # the whole table moved down and right
+    shift(wb["表二"], at_row=6, rows=2)  # two rows inserted between the blocks
+    wb.save(path)
+    loaded = load_figures(path, "2021", "data/2021/甲镇.xlsx")
+    assert loaded.figures.values == {k: Decimal(v) for k, v in figures.items()}
+    # The variants are notes, each once, at the label's own cell (not at every figure it labels).
+    notes = [f for f in loaded.findings]
+    assert sorted(f.rule for f in notes) == ["N-ALIAS", "N-ALIAS"]
+    assert {f.cell for f in notes} == {label.coordinate, total.coordinate}
+    assert all(f.sheet == "表三" and f.line is None for f in notes)
+
+
+def test_a_duplicated_row_is_named_with_both_cells(tmp_path):
+    path, where = filled(tmp_path, "2021", zeros("2021"))
+    wb = openpyxl.load_workbook(path)
+    ws = wb["表四"]
+    ws.cell(ws.max_row + 2, 1, 5)  # a figure under the table, in no row of it
+    ws = wb["表三"]
+    first = input_cell(ws, T3, spec.NOT_PROCESSED_ITEMS[1], spec.NATURAL)
+    copy = ws.cell(ws.max_row + 1, 3, spec.NOT_PROCESSED_ITEMS[1])  # the row typed again below the table
+    ws.cell(copy.row, first.column, 4)
+    ws = wb["表二"]
+    ws.cell(ws.max_row + 1, 1, "行政处罚")  # and under table 二's last item, whose column is not its
+    ws.cell(ws.max_row, 2, 4)
+    wb.save(path)
+    loaded = load_figures(path, "2021", "x.xlsx")
+    dup = next(f for f in loaded.findings if f.rule == "E-DUPLICATE")
+    assert f"第一次在 表三!{first.coordinate}" in dup.message
+    assert (dup.sheet, dup.cell) == ("表三", f"{first.column_letter}{copy.row}")
+    no_cell = next(f for f in loaded.findings if f.rule == "E-CELL")
+    assert no_cell.sheet == "表二" and "行政处罚" in no_cell.message
+    stray = next(f for f in loaded.findings if f.rule == "E-STRAY")
+    assert stray.sheet == "表四" and stray.cell.startswith("A") and "“5”" in stray.message
+
+
+@pytest.mark.parametrize("typed, expected", [
+    (12, Decimal(12)), (12.0, Decimal(12)), (" 12 ", Decimal(12)), ("１２", Decimal(12)), ("/", NA), ("—", NA),
+])
+def test_values_read_as_a_csv_file_reads_them(tmp_path, typed, expected):
+    path, where = filled(tmp_path, "2021", zeros("2021"))
+    wb = openpyxl.load_workbook(path)
+    input_cell(wb["表三"], T3, spec.GRANTED, spec.NATURAL).value = typed
+    wb.save(path)
+    loaded = load_figures(path, "2021")
+    assert [f.rule for f in loaded.findings] == [] and loaded.figures.get(T3, spec.GRANTED, spec.NATURAL) == expected
+
+
+@pytest.mark.parametrize("typed, code", [("12件", "E-NOT-NUMBER"), (12.5, "E-FRACTION"), (-1, "E-NEGATIVE"),
+                                         ("三", "E-NOT-NUMBER")])
+def test_values_refused_as_in_a_csv_file(tmp_path, typed, code):
+    path, where = filled(tmp_path, "2021", zeros("2021"))
+    wb = openpyxl.load_workbook(path)
+    cell = input_cell(wb["表三"], T3, spec.GRANTED, spec.NATURAL)
+    cell.value = typed
+    wb.save(path)
+    (f,) = load_figures(path, "2021", "x.xlsx").findings
+    assert f.rule == code and (f.sheet, f.cell) == ("表三", cell.coordinate) and str(typed) in f.message
+    assert f.where().startswith(f"x.xlsx:表三!{cell.coordinate} [表三 / {spec.GRANTED} / {spec.NATURAL}]")
+
+
+def test_money_keeps_its_decimals_and_a_signed_change_its_sign(tmp_path):
+    money = (T2, "政府集中采购", "采购总金额")
+    path, _ = filled(tmp_path, "2019", zeros("2019") | {money: "6874.6408", (T2, "行政许可", "本年增/减"): "-3"})
+    loaded = load_figures(path, "2019")
+    assert loaded.figures.values[money] == Decimal("6874.6408")
+    assert loaded.figures.values[(T2, "行政许可", "本年增/减")] == -3
+
+
+def test_errors_are_collected_and_capped(tmp_path):
+    path, where = filled(tmp_path, "2021", {c.key: "x" for c in data_cells("2021") if c.table == T3})
+    loaded = load_figures(path, "2021", "x.xlsx")
+    listed = [f for f in loaded.findings if f.rule == "E-NOT-NUMBER" and f.count == 1]
+    assert len(listed) == 20 and all(f.sheet == "表三" for f in listed)
+    (more,) = [f for f in loaded.findings if f.count > 1]
+    assert more.count == 175 - 20 and "E-NOT-NUMBER" in more.message
+
+
+# --- broken workbooks -------------------------------------------------------------------------------------------
+
+
+def _broken(tmp_path: Path, kind: str) -> tuple[bytes, list[str]]:
+    """A broken data file's bytes, and what its message must say."""
+    if kind == "renamed csv":
+        return csv_text(zeros("2021")).encode("utf-8"), ["文本文件", ".csv"]
+    if kind == "encrypted":
+        return encrypted_workbook(), ["密码", "加密"]
+    if kind == "xls":
+        return encrypted_workbook().replace("EncryptionInfo".encode("utf-16-le"), "Workbook\0\0\0\0\0\0".encode("utf-16-le")), \
+            [".xls", "另存为"]
+    good = make_template(tmp_path / "good.xlsx", "2021").read_bytes()
+    if kind == "truncated":
+        return good[: len(good) // 2], ["损坏", "另存为"]
+    if kind == "zip, not a workbook":
+        zipped = tmp_path / "z.zip"
+        with zipfile.ZipFile(zipped, "w") as z:
+            z.writestr("notes.txt", "hello")
+        return zipped.read_bytes(), ["损坏"]
+    path, where = filled(tmp_path, "2021", zeros("2021"))
+    wb = openpyxl.load_workbook(path)
+    if kind == "missing sheet":
+        del wb["表四"]
+        wb.save(path)
+        return path.read_bytes(), ["表四", "填表说明、表二、表三"]
+    cell = input_cell(wb["表三"], T3, spec.NEW, spec.NATURAL)
+    if kind == "text value":
+        cell.value = "12件"
+        wb.save(path)
+        return path.read_bytes(), [f"表三!{cell.coordinate}", "“12件”不是数字"]
+    if kind == "formula without a saved result":
+        cell.value = "=1+1"
+        wb.save(path)
+        return path.read_bytes(), [f"表三!{cell.coordinate}", "=1+1", "打开", "保存"]
+    if kind == "unknown label":
+        label = next(c for row in wb["表三"].iter_rows() for c in row if c.value == spec.GRANTED)
+        label.value = "（一）予以公告"
+        wb.save(path)
+        return path.read_bytes(), [f"表三!{label.coordinate}", "“（一）予以公告”", "（一）予以公开"]
+    raise AssertionError(kind)
+
+
+BROKEN = ["renamed csv", "encrypted", "xls", "truncated", "zip, not a workbook", "missing sheet", "text value",
+          "formula without a saved result", "unknown label"]
+
+
+@pytest.mark.parametrize("kind", BROKEN)
+def test_broken_workbooks_are_one_clear_error_each(tmp_path, kind):
+    data, words = _broken(tmp_path, kind)
+    root = tmp_path / "r"
+    target = root / "data" / "2021" / "甲镇.xlsx"
+    target.parent.mkdir(parents=True)
+    target.write_bytes(data)
+    res = runner.invoke(app, ["check", "--root", str(root)])
+    assert res.exit_code == 1, res.output
+    assert res.exception is None or isinstance(res.exception, SystemExit), res.exception
+    errors = [line for line in res.output.splitlines() if " 错误 E-" in line]
+    assert errors and all(line.startswith("data/2021/甲镇.xlsx") for line in errors), res.output
+    text = "\n".join(errors)
+    for w in words:
+        assert w in text, (w, text)
+    if kind != "missing sheet":
+        assert len(errors) == 1, text  # one problem, told once (not a missing cell per figure)
+    else:
+        assert not any("E-MISSING-CELL" in line for line in errors)
+    # render refuses alike, before any kernel: nothing written, no traceback.
+    res = runner.invoke(app, ["render", "--root", str(root), "--township", "甲镇", "--year", "2021"])
+    assert res.exit_code == 1 and "Traceback" not in res.output and not (root / "output").exists()
+
+
+def test_broken_workbooks_through_the_real_command(tmp_path):
+    """The installed command, in a process of its own: exit 1, one line per problem, no traceback."""
+    root = tmp_path / "r"
+    (root / "data" / "2021").mkdir(parents=True)
+    for i, kind in enumerate(BROKEN):
+        (tmp_path / str(i)).mkdir()
+        data, _ = _broken(tmp_path / str(i), kind)
+        (root / "data" / "2021" / f"镇{i}.xlsx").write_bytes(data)
+    for args in (["check"], ["batch", "--engine", "inprocess"]):
+        done = subprocess.run([*XXGK, *args, "--root", str(root)], capture_output=True, text=True, timeout=600)
+        assert done.returncode == 1, done.stdout + done.stderr
+        assert "Traceback" not in done.stdout + done.stderr
+    assert not list((root / "output").glob("2021/*"))  # the dashboard only: no report written
+    dashboard = (root / "output" / "index.html").read_text(encoding="utf-8")
+    assert all(f"镇{i}" in dashboard for i in range(len(BROKEN)))
+
+
+# --- never rewritten; one data file per report -----------------------------------------------------------------
+
+
+def test_a_workbook_is_never_rewritten(tmp_path):
+    path, _ = filled(tmp_path, "2021", zeros("2021"))
+    root = root_with(tmp_path, "甲镇", 2021, path)
+    data = root / "data" / "2021" / "甲镇.xlsx"
+    old = os.stat(data).st_mtime_ns - 10**9  # a second in the past, so a rewrite would show
+    os.utime(data, ns=(old, old))
+    before = data.read_bytes()
+    assert runner.invoke(app, ["check", "--root", str(root)]).exit_code == 0
+    done = subprocess.run([*XXGK, "batch", "--root", str(root), "--engine", "inprocess"], capture_output=True,
+                          text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert (root / "output" / "2021" / "甲镇.html").is_file()
+    res = runner.invoke(app, ["render", "--root", str(root), "--township", "甲镇", "--year", "2021", "--publish"])
+    assert res.exit_code in (0, 1), res.output  # published or refused as incomplete: either way read only
+    assert data.read_bytes() == before and os.stat(data).st_mtime_ns == old
+    assert sorted(p.name for p in data.parent.iterdir()) == ["甲镇.xlsx"]  # no lock or temporary file left
+
+
+def test_two_data_files_for_one_report_are_an_error_naming_both(tmp_path):
+    path, _ = filled(tmp_path, "2021", zeros("2021"))
+    root = root_with(tmp_path, "甲镇", 2021, path)
+    (root / "data" / "2021" / "甲镇.csv").write_text(csv_text(zeros("2021")), encoding="utf-8")
+    assert Layout(root).reports() == [("甲镇", 2021)]  # one report, not two
+    res = runner.invoke(app, ["check", "--root", str(root)])
+    assert res.exit_code == 1
+    line = next(line for line in res.output.splitlines() if "E-TWO-FILES" in line)
+    assert "data/2021/甲镇.csv" in line and "data/2021/甲镇.xlsx" in line
+    # Removing either one settles it: the manifest's inputs change with the set of files.
+    from xxgk.manifest import inputs_of
+
+    both = inputs_of(Layout(root), "甲镇", 2021, template_sha256="t", kit="k", options={})
+    (root / "data" / "2021" / "甲镇.xlsx").unlink()
+    one = inputs_of(Layout(root), "甲镇", 2021, template_sha256="t", kit="k", options={})
+    assert both["data"] != one["data"] and isinstance(one["data"], str)
+    assert runner.invoke(app, ["check", "--root", str(root)]).exit_code == 0
+
+
+def test_the_file_excel_keeps_beside_an_open_workbook_is_not_a_report(tmp_path):
+    path, _ = filled(tmp_path, "2021", zeros("2021"))
+    root = root_with(tmp_path, "甲镇", 2021, path)
+    (root / "data" / "2021" / "~$甲镇.xlsx").write_bytes(b"\x05someone")
+    assert Layout(root).reports() == [("甲镇", 2021)]

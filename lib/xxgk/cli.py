@@ -157,8 +157,8 @@ class OutputFormat(str, Enum):
     "Nothing is written when the inputs have errors (or warnings, under --strict): each finding is printed on its "
     "own line instead. Exit status: 0 rendered; 1 refused or the notebook failed; 2 usage error."))
 def render(
-    township: str = typer.Option(..., "--township", help=tr("乡镇（乡/镇/街道），与 data/<年度>/<乡镇>.csv 中的一致。",
-                                                            "The township (乡/镇/街道), as in data/<year>/<township>.csv.")),
+    township: str = typer.Option(..., "--township", help=tr("乡镇（乡/镇/街道），与 data/<年度>/<乡镇>.csv（或 .xlsx）中的一致。",
+                                                            "The township (乡/镇/街道), as in data/<year>/<township>.csv (or .xlsx).")),
     year: int = typer.Option(..., "--year", help=tr("报告年度。", "Reporting year.")),
     root: Path = ROOT_OPTION,
     publish: bool = typer.Option(False, "--publish",
@@ -311,8 +311,8 @@ def batch(
     "Explore there, not in notebooks/annual_report.ipynb. Exit status: 0 written; 1 no data file for the report, an "
     "unsafe name, or the copy exists (nothing written); 2 usage error."))
 def notebook_copy(
-    township: str = typer.Option(..., "--township", help=tr("乡镇（乡/镇/街道），与 data/<年度>/<乡镇>.csv 中的一致。",
-                                                            "The township (乡/镇/街道), as in data/<year>/<township>.csv.")),
+    township: str = typer.Option(..., "--township", help=tr("乡镇（乡/镇/街道），与 data/<年度>/<乡镇>.csv（或 .xlsx）中的一致。",
+                                                            "The township (乡/镇/街道), as in data/<year>/<township>.csv (or .xlsx).")),
     year: int = typer.Option(..., "--year", help=tr("报告年度。", "Reporting year.")),
     root: Path = ROOT_OPTION,
     force: bool = typer.Option(False, "--force", help=tr("覆盖已有的工作副本（及其中的改动）。",

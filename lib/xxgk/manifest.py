@@ -43,8 +43,9 @@ SUCCESS = frozenset({OK, WARNINGS})
 SETTLED = SUCCESS | {INPUT_ERRORS}
 
 #: Libraries whose version changes the executed notebook or the page (a new nbconvert template, a
-#: new IPython traceback format...): part of the inputs, like the kit itself.
-LIBRARIES = ("nbconvert", "nbformat", "papermill", "ipykernel", "ipython", "jinja2", "markdown-it-py", "pandas")
+#: new IPython traceback format, a workbook read differently...): part of the inputs, like the kit itself.
+LIBRARIES = ("nbconvert", "nbformat", "papermill", "ipykernel", "ipython", "jinja2", "markdown-it-py", "pandas",
+             "openpyxl")
 
 
 def _sha256(data: bytes) -> str:
@@ -92,8 +93,11 @@ def output_options(*, publish: bool, strict: bool, to: str = "html", lang: str =
 
 def inputs_of(layout: Layout, township: str, year: int, *, template_sha256: str, kit: str,
               options: dict[str, bool]) -> dict[str, Any]:
+    files = layout.data_files(township, year)
+    # Two data files are an input error until one goes: which one goes must change the inputs.
+    data = file_sha256(files[0]) if len(files) == 1 else {p.name: file_sha256(p) for p in files} if files else None
     return {
-        "data": file_sha256(layout.data_file(township, year)),
+        "data": data,
         "params": file_sha256(layout.params_file(township, year)),
         "template": template_sha256,
         "kit": kit,

@@ -48,10 +48,17 @@ def _csv_passes(path: Path, name: str) -> Iterable[Pass]:
     return passes(path, name)
 
 
+def _workbook_passes(path: Path, name: str) -> Iterable[Pass]:
+    from .xlsx_input import passes
+
+    return passes(path, name)
+
+
 #: Suffix → reader, in the order a report's data file is looked for.  The CSV reader comes first:
 #: a file of any other suffix handed to the loader (``--from notes.txt``) is read as CSV.
 READERS: dict[str, Reader] = {
     ".csv": Reader(".csv", _csv_passes),
+    ".xlsx": Reader(".xlsx", _workbook_passes, missing_variant="missing_in_workbook"),
 }
 SUFFIXES: tuple[str, ...] = tuple(READERS)
 DEFAULT = READERS[".csv"]
