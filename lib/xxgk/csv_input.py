@@ -17,7 +17,7 @@ from typing import Callable, Iterator
 
 from .findings import Finding, finding
 from .readers import Pass, StartOver
-from .records import Position, Record
+from .records import Record, at_line
 
 HEADER = ("table", "row", "column", "value")
 _SNIFF = 1 << 16
@@ -153,18 +153,18 @@ def _read(reader, name: str, err) -> Iterator[Record]:
         if len(record) > width:
             err("E-COLUMNS", "too_many", {"fields": len(record), "columns": width}, line=line,
                 values={"fields": record[:8]})
-            yield Record.unreadable(Position(line))
+            yield Record.unreadable(at_line(line))
             continue
         if len(record) < needed:
             # A missing field is not a blank value: the line is cut short (a lost comma?).
             lost = ", ".join(h for h in HEADER if index[h] >= len(record))
             err("E-COLUMNS", "too_few", {"fields": len(record), "columns": width, "missing": lost}, line=line,
                 values={"fields": record})
-            yield Record.unreadable(Position(line))
+            yield Record.unreadable(at_line(line))
             continue
         note = record[note_index].strip() if note_index is not None and note_index < len(record) else ""
         yield Record(record[index["table"]], record[index["row"]], record[index["column"]], record[index["value"]],
-                     note, Position(line))
+                     note, at_line(line))
 
 
 def template_csv(version: str) -> str:
