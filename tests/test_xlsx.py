@@ -412,6 +412,38 @@ def test_findings_point_at_sheet_and_cell(tmp_path):
     assert f"data/2021/甲镇.xlsx:{new}" in panel and f"data/2021/甲镇.xlsx:{upheld}" in panel
 
 
+def test_where_names_a_cell_as_a_spreadsheet_program_does():
+    from xxgk.findings import finding
+
+    assert str(Position(sheet="表三", cell="D12")) == "表三!D12"
+    assert str(Position(sheet="Sheet 1", cell="A1")) == "'Sheet 1'!A1"  # quoted, as Excel quotes it
+    f = finding("E-NOT-NUMBER", "not_number", args={"value": "x"}, file="data/2021/甲镇.xlsx", sheet="表三",
+                cell="D12", table=T3, row=spec.NEW, column=spec.NATURAL)
+    assert f.where() == f"data/2021/甲镇.xlsx:表三!D12 [表三 / {spec.NEW} / {spec.NATURAL}]"
+    assert f.to_dict()["sheet"] == "表三" and f.to_dict()["cell"] == "D12" and f.to_dict()["line"] is None
+
+
+def test_messages_in_english_too(tmp_path):
+    path, _ = filled(tmp_path, "2021", zeros("2021"))
+    wb = openpyxl.load_workbook(path)
+    del wb["表二"]
+    wb.save(path)
+    root = root_with(tmp_path, "甲镇", 2021, path)
+    res = runner.invoke(app, ["--lang", "en", "check", "--root", str(root)])
+    assert res.exit_code == 1
+    assert "error E-SHEET missing sheet: the workbook has no sheet “表二” for table 二" in res.output
+
+
+def test_the_notebooks_figures_name_their_workbook_cells(tmp_path):
+    from xxgk.frames import figures_frame
+
+    path, where = filled(tmp_path, "2021", zeros("2021"))
+    report = build_report(root_with(tmp_path, "甲镇", 2021, path), "甲镇", 2021)
+    frame = figures_frame(report)
+    assert "工作簿单元格" in frame.columns and "CSV行" not in frame.columns
+    assert list(frame["工作簿单元格"]) == [where[c.key] for c in data_cells("2021")]
+
+
 def test_a_csv_finding_keeps_its_line_and_json_keys(tmp_path):
     d = tmp_path / "data" / "2021"
     d.mkdir(parents=True)
@@ -618,8 +650,8 @@ def test_a_workbook_is_never_rewritten(tmp_path):
                           text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert (root / "output" / "2021" / "甲镇.html").is_file()
-    res = runner.invoke(app, ["render", "--root", str(root), "--township", "甲镇", "--year", "2021", "--publish"])
-    assert res.exit_code in (0, 1), res.output  # published or refused as incomplete: either way read only
+    res = runner.invoke(app, ["render", "--root", str(root), "--township", "甲镇", "--year", "2021"])
+    assert res.exit_code == 0, res.output
     assert data.read_bytes() == before and os.stat(data).st_mtime_ns == old
     assert sorted(p.name for p in data.parent.iterdir()) == ["甲镇.xlsx"]  # no lock or temporary file left
 
