@@ -103,6 +103,17 @@ def test_sheets_and_the_guide(blank, version):
         assert words in guide, words
 
 
+def test_format_overrides_the_years_version(tmp_path):
+    # A body that kept the 2019 layout in 2021, as a params file can say.
+    path = tmp_path / "t.xlsx"
+    assert runner.invoke(app, ["template", "--year", "2021", "--format", "2019", "--xlsx", str(path)]).exit_code == 0
+    wb = openpyxl.load_workbook(path)
+    texts = {c.value for row in wb["表二"].iter_rows() for c in row}
+    assert "政府集中采购" in texts and "本年制发件数" not in texts  # §3.1, not §4.1
+    guide = "".join(str(c.value) for c in wb["填表说明"]["A"])
+    assert "2021 年度报告" in guide and "2019 年版格式" in guide
+
+
 def test_one_input_cell_per_data_cell_and_no_other(blank, version):
     wb = openpyxl.load_workbook(blank)
     for table in spec.get_format(version).tables:
