@@ -198,12 +198,12 @@ class _Reading:
     def header_columns(self, header_rows: list[int], first_data_column: int) -> list[int]:
         """Every column some header text of these rows stands over."""
         columns = set()
-        for r in header_rows:
-            for (row, c), value in self.sheet.values.items():
-                if row == r and c >= first_data_column and isinstance(value, str) and value.strip():
-                    r1, c1, r2, c2 = next(((a, b, x, y) for a, b, x, y in self.sheet.merged if (a, b) == (row, c)),
-                                          (row, c, row, c))
-                    columns.update(range(c1, c2 + 1))
+        rows = set(header_rows)
+        for (row, c), value in self.sheet.values.items():
+            if row in rows and c >= first_data_column and isinstance(value, str) and value.strip() \
+                    and not _framing(value, self.table):
+                span = next((m for m in self.sheet.merged if m[:2] == (row, c)), (row, c, row, c))
+                columns.update(range(span[1], span[3] + 1))
         return sorted(columns)
 
     def figure(self, cell: Cell, row: tuple[str, Cell | None], column: tuple[str, Cell]) -> Record:
