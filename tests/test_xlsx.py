@@ -493,6 +493,22 @@ def test_an_office_rearranging_the_workbook_still_loads(tmp_path):
     assert all(f.sheet == "表三" and f.line is None for f in notes)
 
 
+def test_a_sheet_without_its_table_is_one_error(tmp_path):
+    path, _ = filled(tmp_path, "2021", zeros("2021"))
+    wb = openpyxl.load_workbook(path)
+    wb.remove(wb["表三"])
+    wb.create_sheet("表三").append(["我们今年没有收到申请"])  # the table replaced by a sentence
+    del wb["表四"]
+    wb.create_sheet("表四")
+    wb.save(path)
+    loaded = load_figures(path, "2021", "x.xlsx")
+    assert sorted(f.rule for f in loaded.findings) == ["E-LAYOUT", "E-LAYOUT"]  # not 190 missing cells
+    three = next(f for f in loaded.findings if f.table == T3)
+    assert "表三" in three.message and "行标签" in three.message and spec.NEW in three.message
+    four = next(f for f in loaded.findings if f.table == T4)
+    assert "表头" in four.message
+
+
 def test_a_duplicated_row_is_named_with_both_cells(tmp_path):
     path, where = filled(tmp_path, "2021", zeros("2021"))
     wb = openpyxl.load_workbook(path)
