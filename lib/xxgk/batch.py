@@ -505,7 +505,8 @@ _SHELL_MODULES = (
 def warm_up(engine: str) -> None:
     """Import, once, what each worker would otherwise import for itself, and build the exporter.
 
-    Only modules and the exporter: no report's code runs here (the workers must start clean).
+    Only modules, the exporter and a chart of made-up figures: no report's code runs here (the workers
+    must start clean).
     """
     import ast
     import importlib
@@ -517,7 +518,11 @@ def warm_up(engine: str) -> None:
     template = notebook.load_template()
     notebook.template_sha256()
     if engine == "inprocess":
-        from . import engines  # noqa: F401
+        from . import engines, trend_svg  # noqa: F401
+
+        # matplotlib, its font list and the fonts, once for the whole batch: a chart drawn on made-up
+        # figures, as the exporter is built on an empty notebook below.
+        trend_svg.warm_up()
 
         for name in _SHELL_MODULES:
             importlib.import_module(name)
