@@ -204,7 +204,7 @@ def _figures(report) -> dict[str, Any]:
 
     values = placeholder_values(report) if report.figures is not None else {}
     out = {}
-    for name in ("new_applications", "granted_share", "carried_out", "reviews", "lawsuits"):
+    for name in ("new_applications", "granted", "granted_share", "carried_out", "reviews", "lawsuits"):
         v = values.get(name)
         out[name] = "" if v is None else "/" if v is NA else str(v)
     return out
