@@ -253,3 +253,16 @@ def test_last_year_given_as_a_workbook(tmp_path):
     (td,) = lxml.html.fromstring(table_html(report, T3)).xpath(
         f"//td[@data-row='{spec.CARRIED_IN}'][@data-column='{spec.NATURAL}']")
     assert f"data/2020/{TOWN}.xlsx:{carried_out}" in td.get("title")
+
+
+def test_the_manifest_tells_a_comparison_with_last_year_apart(tmp_path):
+    """What the dashboard's township view reads: how many of a rule's failures compared this year
+    with last year's file."""
+    from xxgk.batch import _failed_checks
+
+    write(tmp_path, 2020, carrying("2019", carried_out=3, new=5))
+    write(tmp_path, 2021, carrying("2021", carried_out=0, carried_in=4, new=0))
+    report = build_report(tmp_path, TOWN, 2021)
+    (r8,) = [c for c in _failed_checks(report.findings, "2021") if c["rule"] == "R8"]
+    assert r8["count"] == r8["across_years"] == 2 and len(r8["across_messages"]) == 2
+    assert f"data/2020/{TOWN}.csv" in r8["across_messages"][0]

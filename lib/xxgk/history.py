@@ -43,7 +43,8 @@ def version_of(layout: Layout, township: str, year: int) -> str:
         try:
             import yaml
 
-            data = yaml.safe_load(params.read_text(encoding="utf-8-sig"))
+            # libyaml where installed: this reads every year's whole params file for one key.
+            data = yaml.load(params.read_text(encoding="utf-8-sig"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
             chosen = data.get("format") if isinstance(data, dict) else None
             if isinstance(chosen, (str, int)) and str(chosen) in spec.versions():
                 return str(chosen)

@@ -45,7 +45,7 @@ SETTLED = SUCCESS | {INPUT_ERRORS}
 #: Libraries whose version changes the executed notebook or the page (a new nbconvert template, a
 #: new IPython traceback format, a workbook read differently...): part of the inputs, like the kit itself.
 LIBRARIES = ("nbconvert", "nbformat", "papermill", "ipykernel", "ipython", "jinja2", "markdown-it-py", "pandas",
-             "openpyxl")
+             "openpyxl", "matplotlib")
 
 
 def _sha256(data: bytes) -> str:
