@@ -101,4 +101,8 @@ display(HTML(html.signature_block(report)))
 display(HTML(html.review_panel(report, publish=publish)))
 
 # %%
+# After the checks, which come first in a review: the township's other years, for context.
+display(HTML(html.trend_panel(report, publish=publish)))
+
+# %%
 display(HTML(html.provenance_footer(report, template_sha256=template_sha256())))

@@ -67,8 +67,8 @@ def discover(root: Path, years: set[int] | None = None, townships: Iterable[str]
             what.append(tr("年度 {y}", "years {y}", y=_years_text(years)))
         if wanted is not None:
             what.append(tr("乡镇 {t}", "townships {t}", t=", ".join(sorted(wanted))))
-        raise UsageError(tr("{root} 下没有{what}数据文件（应为 data/<年度>/<乡镇>.csv；--root 是否正确？）",
-                            "no data file{what} under {root} (expected data/<year>/<township>.csv; is --root right?)",
+        raise UsageError(tr("{root} 下没有{what}数据文件（应为 data/<年度>/<乡镇>.csv 或 .xlsx；--root 是否正确？）",
+                            "no data file{what} under {root} (expected data/<year>/<township>.csv or .xlsx; is --root right?)",
                             root=Path(root) / "data",
                             what=tr("{w}的", " for {w}", w=tr("、", " and ").join(what)) if what else ""))
     return found
@@ -159,11 +159,11 @@ def plan(opts: Options, manifest: mf.Manifest) -> Plan:
     for t, y in layout.reports():
         if t in townships:
             years.setdefault(t, []).append(y)
-    hashes: dict[tuple[str, int], str | None] = {}
+    hashes: dict[tuple[str, int], Any] = {}
 
-    def data_hash(t: str, y: int) -> str | None:
+    def data_hash(t: str, y: int) -> Any:
         if (t, y) not in hashes:
-            hashes[(t, y)] = mf.file_sha256(layout.data_file(t, y))
+            hashes[(t, y)] = mf.data_sha256(layout, t, y)
         return hashes[(t, y)]
 
     kind = mf.PUBLISHED if opts.publish else mf.REVIEW

@@ -1,8 +1,8 @@
 """The report's HTML, piece by piece, so that each notebook cell can print one piece.
 
 Order on the page: :func:`banner` (review copy only), :func:`title_block`, :func:`section` 1–6
-(official headings; 二/三/四 hold the tables), :func:`signature_block`, :func:`review_panel`
-(review copy only) and :func:`provenance_footer`.  :func:`report_html` puts them together.
+(official headings; 二/三/四 hold the tables), :func:`signature_block`, :func:`review_panel` and
+:func:`trend_panel` (review copy only) and :func:`provenance_footer`.  :func:`report_html` puts them together.
 Each piece is a self-contained element of class ``xxgk``; :func:`report_css` is its stylesheet,
 for the page ``<head>``.  Every string from an input file is escaped on the way in.
 """
@@ -20,6 +20,7 @@ from .html_review import banner, review_findings, review_panel
 from .html_tables import flags_from, render_table
 from .html_tags import el, join
 from .i18n import tr
+from .html_trend import trend_panel
 from .narrative import render_field
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -27,7 +28,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "banner", "chinese_date", "provenance_footer", "report_css", "report_html", "review_panel", "section",
-    "signature_block", "table_html", "title", "title_block",
+    "signature_block", "table_html", "title", "title_block", "trend_panel",
 ]
 
 NOT_PROVIDED = "【未提供】"
@@ -101,9 +102,9 @@ def _carried_titles(report: "Report") -> dict:
     if report.completed is None or report.previous is None:
         return {}
     before = report.previous
-    lines = before.figures.lines if before.figures else {}
+    positions = before.figures.positions if before.figures else {}
     return {key: tr("由上年结转：{file}:{line}（{row} · {column}）", "carried from last year: {file}:{line} ({row} · {column})",
-                    file=before.file, line=lines.get(source, ""), row=source[1], column=source[2])
+                    file=before.file, line=str(positions.get(source, "")), row=source[1], column=source[2])
             for key, source in report.completed.carried.items()}
 
 
@@ -178,6 +179,7 @@ def report_html(report: "Report", *, template_sha256: str | None, publish: bool 
         *(section(report, n, publish=publish) for n in range(1, 7)),
         signature_block(report),
         review_panel(report, publish=publish),
+        trend_panel(report, publish=publish),
         provenance_footer(report, template_sha256=template_sha256),
     ]
     return "\n".join(p for p in pieces if p) + "\n"

@@ -35,18 +35,14 @@ class BadParcel(ValueError):
 
 
 def files_read(layout: Layout, township: str, year: int) -> list[Path]:
-    """The data and params files a report reads (those that exist), oldest year first."""
-    out = []
-    for y in history.years_of(layout, township):
-        if y > year:
-            break
-        out.append(layout.data_file(township, y))
+    """The data and params files a report reads (those that exist), oldest year first.  A year's
+    data files are every one there is, of any kind (a CSV and a workbook side by side are an
+    input error the worker must see too)."""
+    out: list[Path] = []
+    years = [y for y in history.years_of(layout, township) if y < year] + [year]
+    for y in years:
+        out += layout.data_files(township, y)
         params = layout.params_file(township, y)
-        if params.is_file():
-            out.append(params)
-    if layout.data_file(township, year) not in out:  # not found by the listing: let the worker say so
-        out.append(layout.data_file(township, year))
-        params = layout.params_file(township, year)
         if params.is_file():
             out.append(params)
     return out
@@ -61,9 +57,7 @@ def pack(layout: Layout, job: Job, template: bytes) -> dict[str, bytes]:
     for path in files_read(layout, job.township, job.year):
         try:
             files[path.relative_to(layout.root).as_posix()] = path.read_bytes()
-        except FileNotFoundError:
-            continue
-        except OSError:  # unreadable: left out, and the worker's checks say what is missing
+        except OSError:  # gone or unreadable since the plan: left out, and the worker's checks say so
             continue
     files[TEMPLATE] = template
     _update_inputs(layout, job, files)
@@ -71,6 +65,7 @@ def pack(layout: Layout, job: Job, template: bytes) -> dict[str, bytes]:
 
 
 def _update_inputs(layout: Layout, job: Job, files: dict[str, bytes]) -> None:
+    """The job's inputs as hashes of the bytes sent (:func:`xxgk.manifest.inputs_of`'s shape)."""
     def sha(rel: str) -> str | None:
         data = files.get(rel)
         return hashlib.sha256(data).hexdigest() if data is not None else None
@@ -78,18 +73,16 @@ def _update_inputs(layout: Layout, job: Job, files: dict[str, bytes]) -> None:
     def rel(path: Path) -> str:
         return path.relative_to(layout.root).as_posix()
 
+    def data(y: int):  # as manifest.data_sha256: one file's hash, or each file's by name
+        sent = [p for p in layout.data_candidates(job.township, y) if rel(p) in files]
+        if not sent:
+            return None
+        return sha(rel(sent[0])) if len(sent) == 1 else {p.name: sha(rel(p)) for p in sent}
+
     inputs = dict(job.inputs)
-    data = rel(layout.data_file(job.township, job.year))
-    if data in files:
-        inputs["data"] = sha(data)
-    if "params" in inputs:
-        inputs["params"] = sha(rel(layout.params_file(job.township, job.year)))
-    earlier = dict(inputs.get("earlier") or {})
-    for y in earlier:
-        name = rel(layout.data_file(job.township, int(y)))
-        if name in files:
-            earlier[y] = sha(name)
-    inputs["earlier"] = earlier
+    inputs["data"] = data(job.year)
+    inputs["params"] = sha(rel(layout.params_file(job.township, job.year)))
+    inputs["earlier"] = {y: data(int(y)) for y in inputs.get("earlier") or {}}
     if inputs != job.inputs:
         job.inputs, job.fingerprint = inputs, mf.fingerprint(inputs)
 
