@@ -64,11 +64,19 @@ def copy_root(src: Path, dst: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def both(tmp_path_factory):
-    """The same demo inputs rendered by the local pool and by a LocalCluster of two workers."""
+    """The same demo inputs rendered by the local pool and by a LocalCluster of two workers; one
+    township's 2020 figures are in a fill-in workbook (its 2021 report reads them for the
+    cross-year checks and the trend)."""
     base = tmp_path_factory.mktemp("dask")
     local, cluster = base / "local", base / "cluster"
     reports = make_demo(local, townships=2, years=(2020, 2021))
-    make_demo(cluster, townships=2, years=(2020, 2021))
+    csv_file = local / "data" / "2020" / "示例镇002.csv"
+    made = subprocess.run([sys.executable, "-c", "from xxgk.cli import main; main()", "template", "--year", "2020",
+                           "--xlsx", str(csv_file.with_suffix(".xlsx")), "--from", str(csv_file)], capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    csv_file.unlink()
+    for name in ("data", "params"):
+        shutil.copytree(local / name, cluster / name)
     return reports, local, cluster, xxgk("batch", "-j", "2", root=local), xxgk("batch", "--scheduler", "local:2", root=cluster)
 
 
@@ -79,6 +87,7 @@ def test_a_cluster_writes_the_same_files_as_the_local_pool(both, tmp_path):
     assert "a dask cluster on this machine (2 worker processes)" in b.stderr and "Traceback" not in b.stderr
     assert statuses(b) == statuses(a) == sorted(("ok", t, y) for t, y in reports)
     same_tree(local, cluster)  # pages, notebooks, manifest, dashboard, summary.csv
+    assert "data/2020/示例镇002.xlsx" in (cluster / "output" / "2021" / "示例镇002.html").read_text(encoding="utf-8")
 
     # A report that cannot be made now: its old outputs are set aside, the next year (which reads
     # it) rendered again; the client does in its folder what the local workers do in theirs.
