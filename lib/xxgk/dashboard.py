@@ -7,7 +7,8 @@ year's status and key figures, linked to its report, and between two years the c
 that failed); a third groups the failed checks by rule.  The page is one file:
 its CSS and script are inline (``assets/dashboard.*``), it loads nothing, and sorting and
 filtering happen in the browser.  The rows are real table rows, so the page also reads without
-the script (and parses as plain HTML).
+the script (and parses as plain HTML); a large batch's are data the script lays out a page at a
+time (:mod:`xxgk.dashboard_data`).
 """
 
 from __future__ import annotations
@@ -213,15 +214,19 @@ def _severity_text(severity: str) -> str:
     return text.render() if text else severity
 
 
-def _rules_view(entries: Iterable[dict[str, Any]]) -> str:
-    """Failed checks grouped by rule: which rule fails where."""
+def _rules_view(entries: Iterable[dict[str, Any]], rows: bool = True) -> str:
+    """Failed checks grouped by rule: which rule fails where.  Without ``rows`` (a large dashboard)
+    each rule's table is left empty, for the page's script to fill when the rule is opened."""
     groups: dict[str, dict[str, Any]] = {}
     for e in entries:
         for check in e.get("failed_checks") or []:
             g = groups.setdefault(check["rule"], {"title": check.get("title", ""), "group": _group(check),
-                                                  "severity": check.get("severity", ""), "reports": []})
+                                                  "severity": check.get("severity", ""), "reports": [], "n": 0})
+            g["n"] += 1
             # Only what the view prints: not the whole entry (there may be thousands).
-            g["reports"].append(((e.get("township", ""), e.get("year", ""), _link(e, "html") or _link(e, "ipynb")), check))
+            if rows:
+                g["reports"].append(((e.get("township", ""), e.get("year", ""), _link(e, "html") or _link(e, "ipynb")),
+                                     check))
     if not groups:
         return f'<p class="empty">{escape(tr("没有未通过的检查。", "No failed checks."))}</p>'
 
@@ -248,7 +253,7 @@ def _rules_view(entries: Iterable[dict[str, Any]]) -> str:
         title = f" · {escape(g['title'])}" if g["title"] else ""
         parts.append(
             f'<details class="rule" data-rule="{escape(rule)}"><summary><span class="rule-id">{escape(rule)}</span>{title}'
-            f' <span class="rule-count">{escape(tr("{n} 份报告", "{n} reports", n=len(g["reports"])))} · '
+            f' <span class="rule-count">{escape(tr("{n} 份报告", "{n} reports", n=g["n"]))} · '
             f'{escape(_severity_text(g["severity"]))}</span></summary>'
             f'<table class="rule-reports"><thead><tr><th>{escape(tr("报告", "report"))}</th><th>{escape(tr("次数", "count"))}</th>'
             f'<th>{escape(tr("说明", "details"))}</th></tr></thead>'
@@ -370,8 +375,19 @@ def _controls(prefix: str, total: int, options: str, placeholder: str) -> str:
 </div>"""
 
 
+def _script_only(n: int) -> str:
+    text = tr("这里有 {n} 份报告，表格由页面的脚本逐页列出：请允许本页运行 JavaScript，或打开 summary.csv。",
+              "{n} reports: the page's script lays the table out a page at a time; allow it JavaScript, or open summary.csv.",
+              n=n)
+    return f'<noscript><p class="empty">{escape(text)}</p></noscript>\n'
+
+
 def index_pieces(entries: Collection[dict[str, Any]]) -> Iterator[str]:
-    """The page in pieces (head, one per row, tail), for writing without holding it whole."""
+    """The page in pieces (head, one per row, tail), for writing without holding it whole.  A large
+    batch's rows are data the page's script lays out (:mod:`xxgk.dashboard_data`)."""
+    from . import dashboard_data
+
+    large = dashboard_data.large(entries)
     counts = {s: sum(1 for e in entries if e.get("status") == s) for s in mf.STATUSES}
     summary = " · ".join(f'<span class="badge {s.replace(" ", "-")}">{escape(_status_text(s))}</span> {counts[s]}'
                          for s in mf.STATUSES)
@@ -407,16 +423,23 @@ def index_pieces(entries: Collection[dict[str, Any]]) -> Iterator[str]:
 <thead><tr>{heads}</tr></thead>
 <tbody>
 """
-    for e in entries:
-        yield _report_row(row_of(e)) + "\n"
-    years, grouped = townships(entries)
+    if large:
+        years = sorted({e["year"] for e in entries if isinstance(e.get("year"), int)})
+        grouped: dict[str, Any] = {}
+        n_townships = len({str(e.get("township", "")) for e in entries if isinstance(e.get("year"), int)})
+    else:
+        for e in entries:
+            yield _report_row(row_of(e)) + "\n"
+        years, grouped = townships(entries)
+        n_townships = len(grouped)
     pairs = _pairs(years)
+    script_only = _script_only(len(entries)) if large else ""
     yield f"""</tbody>
 </table>
-</section>
+{script_only}</section>
 <section id="townships">
 <h2>{by_township}</h2>
-{_controls("townships-", len(grouped), options, tr("乡镇、年度、规则（如 R8）…", "township, year, rule (e.g. R8)…"))}
+{_controls("townships-", n_townships, options, tr("乡镇、年度、规则（如 R8）…", "township, year, rule (e.g. R8)…"))}
 <div class="wide">
 <table id="townships-table">
 <thead>{_township_heads(years)}</thead>
@@ -427,13 +450,17 @@ def index_pieces(entries: Collection[dict[str, Any]]) -> Iterator[str]:
     yield f"""</tbody>
 </table>
 </div>
-</section>
+{script_only}</section>
 <section id="rules">
 <h2>{by_rule}{escape(tr("：未通过的检查", ": failed checks"))}</h2>
-{_rules_view(entries)}
+{_rules_view(entries, rows=not large)}
 </section>
 </main>
-<script>
+"""
+    if large:
+        yield from dashboard_data.script(entries, years, pairs)
+        yield f"<script>\n{_asset('dashboard_data.js')}\n</script>\n"
+    yield f"""<script>
 {_asset("dashboard.js")}
 </script>
 </body>

@@ -8,18 +8,49 @@
 // columns per year).  A heading sorts the body column its data-col names (a heading over two header
 // rows is not where its column is), or its own position when the header is one row.  A row's
 // data-status is one status, or several between bars ("|ok|failed|") for a township's years.
+//
+// A table's rows come from a model: here, the rows the page holds; in a large dashboard, rows built
+// from the page's data by dashboard_data.js (window.xxgkRows), which knows each column's sort key
+// and each row's text without building the row.
 (function () {
   "use strict";
 
-  function setUp(tableId, prefix) {
+  // The rows of the page's table, their sort keys and texts read from them.
+  function pageRows(tbody) {
+    var rows = Array.prototype.slice.call(tbody.rows);
+    return {
+      count: rows.length,
+      row: function (i) { return rows[i]; },
+      keys: function (col, type) {
+        return rows.map(function (r) {
+          var cell = r.cells[col];
+          if (type === "num") {
+            var raw = cell.hasAttribute("data-sort") ? cell.getAttribute("data-sort") : cell.textContent;
+            var n = parseFloat(raw);
+            return isNaN(n) ? null : n;
+          }
+          return cell.textContent.trim();
+        });
+      },
+      texts: function () {
+        return rows.map(function (r) {
+          return (r.textContent + " " + (r.getAttribute("data-checks") || "")).toLowerCase();
+        });
+      },
+      status: function (i) { return rows[i].getAttribute("data-status") || ""; }
+    };
+  }
+
+  function setUp(tableId, prefix, model) {
     var table = document.getElementById(tableId);
     if (!table) return;
     var tbody = table.tBodies[0];
-    var rows = Array.prototype.slice.call(tbody.rows);
+    var rows = model || pageRows(tbody);
     var heads = Array.prototype.slice.call(table.tHead.querySelectorAll("th[data-type]"));
     var collator = new Intl.Collator("zh-CN", { numeric: true });
     var keyCache = {}, texts = null;
-    var order = rows.map(function (_, i) { return i; });  // the sorted order of every row
+    var order = [];  // the sorted order of every row
+    for (var r = 0; r < rows.count; r++) order.push(r);
     var visible = order;  // the rows that pass the filters, in sorted order
     var page = 0;
 
@@ -45,26 +76,17 @@
       var n = size(), pages = Math.max(1, Math.ceil(visible.length / n));
       if (page >= pages) page = pages - 1;
       var frag = document.createDocumentFragment();
-      for (var i = page * n; i < Math.min(visible.length, (page + 1) * n); i++) frag.appendChild(rows[visible[i]]);
+      for (var i = page * n; i < Math.min(visible.length, (page + 1) * n); i++) frag.appendChild(rows.row(visible[i]));
       tbody.textContent = "";
       tbody.appendChild(frag);
-      shown.textContent = visible.length + " / " + rows.length;
+      shown.textContent = visible.length + " / " + rows.count;
       pageInfo.textContent = (page + 1) + " / " + pages;
       prev.disabled = page === 0;
       next.disabled = page >= pages - 1;
     }
 
     function keys(col, type) {
-      if (keyCache[col]) return keyCache[col];
-      keyCache[col] = rows.map(function (r) {
-        var cell = r.cells[col];
-        if (type === "num") {
-          var raw = cell.hasAttribute("data-sort") ? cell.getAttribute("data-sort") : cell.textContent;
-          var n = parseFloat(raw);
-          return isNaN(n) ? null : n;
-        }
-        return cell.textContent.trim();
-      });
+      if (!keyCache[col]) keyCache[col] = rows.keys(col, type);
       return keyCache[col];
     }
 
@@ -75,7 +97,7 @@
       heads.forEach(function (h) { h.removeAttribute("aria-sort"); });
       th.setAttribute("aria-sort", dir === 1 ? "ascending" : "descending");
       var k = keys(column(th), type);
-      order = rows.map(function (_, i) { return i; });
+      order = order.slice();  // the comparator decides every pair (ties by position): any start will do
       order.sort(function (a, b) {
         var x = k[a], y = k[b];
         if (x === null || x === "") return (y === null || y === "") ? a - b : 1;  // blanks last, both ways
@@ -86,19 +108,17 @@
       filter();  // back to the first page: the top of the new order
     }
 
-    function hasStatus(row, want) {
-      var s = row.getAttribute("data-status") || "";
+    function hasStatus(i, want) {
+      var s = rows.status(i);
       return s === want || s.indexOf("|" + want + "|") !== -1;
     }
 
     function filter() {
       var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
-      if (texts === null && words.length) texts = rows.map(function (r) {
-        return (r.textContent + " " + (r.getAttribute("data-checks") || "")).toLowerCase();
-      });
+      if (texts === null && words.length) texts = rows.texts();
       var want = status.value;
       visible = order.filter(function (i) {
-        if (want && !hasStatus(rows[i], want)) return false;
+        if (want && !hasStatus(i, want)) return false;
         for (var w = 0; w < words.length; w++) if (texts[i].indexOf(words[w]) === -1) return false;
         return true;
       });
@@ -122,7 +142,8 @@
     show();
   }
 
-  setUp("reports-table", "");
-  setUp("townships-table", "townships-");
+  var data = window.xxgkRows;
+  setUp("reports-table", "", data && data.reports);
+  setUp("townships-table", "townships-", data && data.townships);
   document.documentElement.classList.add("paged");
 })();
