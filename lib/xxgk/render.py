@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from . import atomic, execute, export, html, notebook
+from . import atomic, compose, execute, export, html, notebook
 from .findings import Finding, finding, has_errors, has_warnings
 from .i18n import T, get_lang, tr
 from .paths import check_township_name
@@ -118,7 +118,7 @@ def render(root: Path | str, township: str, year: int, *, publish: bool = False,
     findings = list(report.findings)
     why = refusal(findings, strict=strict)
     if publish and why is None:
-        missing = html.not_provided(report)
+        missing = compose.build_document(report, publish=True).not_provided()
         if missing:
             params = report.layout.display(report.layout.params_file(township, year))
             findings.append(finding("E-PUBLISH-INCOMPLETE", "missing", file=params, values={"missing": missing},
