@@ -123,7 +123,7 @@ class Options:
     strict: bool = False
     publish: bool = False
     engine: str = "auto"
-    to: str = "html"  # "pdf": also print each page to PDF (xxgk.pdf)
+    to: str = "html"  # an output format of xxgk.writers: "pdf", "docx" also write that file of each copy to publish
     #: Language of the review panel, banner and messages; "" for the process's (``--lang``, XXGK_LANG).
     lang: str = ""
 
@@ -277,7 +277,7 @@ def render_one(root: Path, township: str, year: int, *, publish: bool, strict: b
         first = ": ".join(x for x in (errors[0].where(), errors[0].text()) if x) if errors else ""
         error = tr("输入错误 {n} 项；第一项：{first}", "{n} input error(s); first: {first}", n=tally(errors).errors, first=first)
     outputs = {}
-    for name, path in (("html", result.html_path), ("ipynb", result.notebook_path), ("pdf", result.pdf_path)):
+    for name, path in (("html", result.html_path), ("ipynb", result.notebook_path), *result.files.items()):
         if path is not None and Path(path).exists():
             p = Path(path)
             outputs[name] = {"path": p.relative_to(layout.root / "output").as_posix(), "bytes": p.stat().st_size}
