@@ -281,8 +281,7 @@ def test_page_numbers_at_the_foot_between_em_dashes(written):
 
 
 def csv_values(township: str, year: int) -> dict[tuple[str, str, str], str]:
-    with (PROJECT / "data" / str(year) / f"{township}.csv").open(encoding="utf-8-sig", newline="") as fh:
-        return {(r["table"], r["row"], r["column"]): r["value"].strip() for r in csv.DictReader(fh)}
+    return _read_csv(PROJECT / "data" / str(year) / f"{township}.csv")
 
 
 def test_every_figure_and_label_in_its_cell(written):
@@ -387,6 +386,26 @@ def test_blank_stays_blank_and_not_applicable_prints_a_slash(tmp_path):
     table = doc.tables[0]
     assert table.cell(*where[(spec.TABLE_2, "规范性文件", "本年新制作数量")]).text == "/"
     assert table.cell(*where[(spec.TABLE_2, "规章", "本年新制作数量")]).text == ""  # blank in the seed
+
+
+def test_the_kits_own_word_reader_reads_it_back_as_its_inputs(rendered, tmp_path):
+    """`xxgk import` of the Word file gives back every figure of the data file, the title, the body
+    and the publish date: the tables are where a reader of published reports looks for them."""
+    root, _ = rendered
+    for township, year, _ in REPORTS.values():
+        target = tmp_path / township
+        result = CliRunner().invoke(app, ["import", str(published(root, township, year, ".docx")), "--root", str(target),
+                                          "--township", township, "--year", str(year)])
+        assert result.exit_code == 0, result.output
+        assert _read_csv(target / "data" / str(year) / f"{township}.csv") == csv_values(township, year)
+        imported = build_report(target, township, year).params
+        params = build_report(root, township, year).params
+        assert (imported.title, imported.body, imported.publish_date) == (params.title, params.body, params.publish_date)
+
+
+def _read_csv(path: Path) -> dict[tuple[str, str, str], str]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return {(r["table"], r["row"], r["column"]): r["value"].strip() for r in csv.DictReader(fh)}
 
 
 # --- the same bytes ------------------------------------------------------------------------------
