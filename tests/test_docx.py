@@ -432,6 +432,12 @@ def test_the_same_inputs_give_the_same_bytes(rendered, tmp_path):
     manifest = json.loads((again / "output" / "manifest.json").read_text(encoding="utf-8"))
     entry = manifest["reports"]["2020/红旗满族乡"]["copies"]["published"]["outputs"]["docx"]
     assert entry["path"] == "2020/published/红旗满族乡.docx"
+    # The dashboard links it, and summary.csv names it.
+    with (again / "output" / "summary.csv").open(encoding="utf-8-sig", newline="") as fh:
+        summary = {(r["township"], r["year"]): r for r in csv.DictReader(fh)}
+    assert summary[("红旗满族乡", "2020")]["docx"] == "2020/published/红旗满族乡.docx"
+    assert 'href="2020/published/%E7%BA%A2%E6%97%97%E6%BB%A1%E6%97%8F%E4%B9%A1.docx"' in \
+        (again / "output" / "index.html").read_text(encoding="utf-8")
 
 
 # --- in a real word processor --------------------------------------------------------------------

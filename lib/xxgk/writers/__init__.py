@@ -79,6 +79,12 @@ def get(name: str) -> Writer:
         raise ValueError(f"unknown output format {name!r}; use one of {', '.join(names())}") from None
 
 
+def file_formats() -> list[str]:
+    """The formats that write a file of their own beside the published page (``pdf``, ``docx``):
+    the manifest records it, the dashboard links it."""
+    return [w.name for w in registry().values() if w.suffix]
+
+
 def published_suffixes() -> list[str]:
     """The extra files a copy to publish may have (``.pdf``, ``.docx``)."""
     return [w.suffix for w in registry().values() if w.suffix and w.publish]
