@@ -127,6 +127,16 @@ class Options:
     #: Language of the review panel, banner and messages; "" for the process's (``--lang``, XXGK_LANG).
     lang: str = ""
 
+    def __post_init__(self) -> None:
+        from . import writers
+
+        try:
+            writer = writers.get(self.to)
+        except ValueError as e:
+            raise UsageError(str(e)) from None
+        if writer.publish:  # pdf and docx are of the copy to publish, however the options were made
+            object.__setattr__(self, "publish", True)
+
     def resolved_lang(self) -> str:
         from .i18n import get_lang
 
@@ -294,7 +304,7 @@ def render_one(root: Path, township: str, year: int, *, publish: bool, strict: b
         "counts": tally(findings).as_dict(),
         "failed_checks": _failed_checks(findings, report.version if report else None),
         "figures": _figures(report),
-        "copy": mf.PUBLISHED if publish else mf.REVIEW,
+        "copy": mf.PUBLISHED if result.publish else mf.REVIEW,
         "outputs": outputs,
         "stale": stale,
         "start_failed": result.status == "failed" and _never_started(result.notebook_path),
