@@ -38,7 +38,8 @@ __all__ = [
 
 NOT_PROVIDED = "【未提供】"
 
-Source = Union["Report", Document]
+#: What a piece is printed from: the document, or a report whose part it then builds.
+Content = Union["Report", Document]
 
 
 def report_css() -> str:
@@ -67,7 +68,7 @@ def _blocks(blocks: tuple[Block, ...]) -> list[Markup]:
     return out
 
 
-def title_block(source: Source) -> str:
+def title_block(source: Content) -> str:
     """The report's title and, when the params give one, its preamble paragraph."""
     if isinstance(source, Document):
         heading, preamble = source.title, source.preamble
@@ -77,7 +78,7 @@ def title_block(source: Source) -> str:
     return _wrap("header", el("h1", heading), Markup(text) if text else None, cls="title-block")
 
 
-def table_html(source: Source, table_id: str, *, publish: bool = False) -> str:
+def table_html(source: Content, table_id: str, *, publish: bool = False) -> str:
     """One of tables 二/三/四 with the report's figures (computed totals marked; in a review
     copy, cells of failing checks highlighted and CSV notes shown on hover)."""
     if isinstance(source, Document):
@@ -87,13 +88,13 @@ def table_html(source: Source, table_id: str, *, publish: bool = False) -> str:
     return table_element(block)
 
 
-def section(source: Source, number: int, *, publish: bool = False) -> str:
+def section(source: Content, number: int, *, publish: bool = False) -> str:
     """Section ``number`` (1–6) under its official heading."""
     sec: Section = source.section(number) if isinstance(source, Document) else compose.section(source, number, publish=publish)
     return _wrap("section", el("h2", sec.heading), *_blocks(sec.blocks), cls="report-section", id=f"section-{number}")
 
 
-def signature_block(source: Source) -> str:
+def signature_block(source: Content) -> str:
     """The publishing body and the publish date, as signed at the end of the report."""
     sign = source.signature if isinstance(source, Document) else compose.signature(source)
     if isinstance(sign, NotProvided):
@@ -103,7 +104,7 @@ def signature_block(source: Source) -> str:
                            class_="sign"), cls="signature")
 
 
-def provenance_footer(source: Source, *, template_sha256: str | None = None) -> str:
+def provenance_footer(source: Content, *, template_sha256: str | None = None) -> str:
     """What the page was made from: kit and format versions, sha256 of data, params, template
     (a document names its template's hash itself)."""
     made: Provenance = (source.provenance if isinstance(source, Document)

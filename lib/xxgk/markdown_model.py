@@ -152,20 +152,3 @@ def _append_text(runs_: list[Run], text: str) -> None:
         runs_[-1] = Text(runs_[-1].text + text)
     else:
         runs_.append(Text(text))
-
-
-def plain_text(items: Sequence[Run]) -> str:
-    """What the runs read as, without formatting (for tests, titles and searching)."""
-    out = []
-    for run in items:
-        if isinstance(run, (Text, Code)):
-            out.append(run.text)
-        elif isinstance(run, Fill):
-            out.append(run.text)
-        elif isinstance(run, (Strong, Emphasis, Link)):
-            out.append(plain_text(run.runs))
-        elif isinstance(run, Image):
-            out.append(f"［图片：{run.alt}］")
-        elif isinstance(run, LineBreak):
-            out.append("\n")
-    return "".join(out)
