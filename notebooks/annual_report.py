@@ -105,4 +105,8 @@ display(HTML(html.signature_block(document)))
 display(HTML(html.review_panel(report, publish=publish)))
 
 # %%
+# After the checks, which come first in a review: the township's other years, for context.
+display(HTML(html.trend_panel(report, publish=publish)))
+
+# %%
 display(HTML(html.provenance_footer(document)))

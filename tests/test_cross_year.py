@@ -215,3 +215,54 @@ def test_changing_last_year_renders_this_year_again(tmp_path):
     rendered = sorted(line.split()[2:4] for line in again.stderr.splitlines()
                       if line.startswith("[") and line.split()[1] != "skipped")
     assert rendered == [["2020", "示例镇001"], ["2021", "示例镇001"]], again.stderr
+
+
+# --- last year given as a workbook -------------------------------------------------------------------
+
+
+def test_last_year_given_as_a_workbook(tmp_path):
+    """The cross-year checks and the carried figures read last year's workbook as they read its CSV
+    file, and point at its cell (表三!D12) where they pointed at a line."""
+    from xlsx_support import fill
+    from xxgk.template_cli import write_workbook
+
+    last_csv = write(tmp_path, 2020, carrying("2019", carried_out=3, new=5))
+    with last_csv.open(encoding="utf-8") as f:
+        typed = {(r["table"], r["row"], r["column"]): r["value"] for r in csv.DictReader(f)}
+    last_csv.unlink()
+    workbook = last_csv.with_suffix(".xlsx")
+    write_workbook(workbook, 2020, "2019", None, force=False)
+    where = fill(workbook, typed)
+    carried_out = where[(T3, spec.CARRIED_OUT, spec.NATURAL)]  # e.g. 表三!D20, found as a person finds it
+
+    write(tmp_path, 2021, carrying("2021", carried_out=0, carried_in=4, new=0))
+    r8 = results(tmp_path, 2021, "R8")
+    assert {f.column for f in r8 if f.status == "fail"} == {spec.NATURAL, spec.TOTAL}  # 自然人 and 总计
+    (bad,) = [f for f in r8 if f.status == "fail" and f.column == spec.NATURAL]
+    assert (bad.values["this"], bad.values["previous"]) == (4, 3)
+    assert bad.values["previous_file"] == f"data/2020/{TOWN}.xlsx"
+    assert bad.values["previous_line"] == carried_out and f"data/2020/{TOWN}.xlsx:{carried_out}" in bad.message
+    assert {f.status for f in r8 if f.column not in (spec.NATURAL, spec.TOTAL)} == {"pass"}
+
+    v = carrying("2021", carried_out=0, carried_in=3, new=1)
+    v[(T3, spec.CARRIED_IN, spec.NATURAL)] = v[(T3, spec.CARRIED_IN, spec.TOTAL)] = ""
+    write(tmp_path, 2021, v)
+    report = build_report(tmp_path, TOWN, 2021)
+    key = (T3, spec.CARRIED_IN, spec.NATURAL)
+    assert report.completed.values[key] == 3 and key in report.completed.carried
+    (td,) = lxml.html.fromstring(table_html(report, T3)).xpath(
+        f"//td[@data-row='{spec.CARRIED_IN}'][@data-column='{spec.NATURAL}']")
+    assert f"data/2020/{TOWN}.xlsx:{carried_out}" in td.get("title")
+
+
+def test_the_manifest_tells_a_comparison_with_last_year_apart(tmp_path):
+    """What the dashboard's township view reads: how many of a rule's failures compared this year
+    with last year's file."""
+    from xxgk.batch import _failed_checks
+
+    write(tmp_path, 2020, carrying("2019", carried_out=3, new=5))
+    write(tmp_path, 2021, carrying("2021", carried_out=0, carried_in=4, new=0))
+    report = build_report(tmp_path, TOWN, 2021)
+    (r8,) = [c for c in _failed_checks(report.findings, "2021") if c["rule"] == "R8"]
+    assert r8["count"] == r8["across_years"] == 2 and len(r8["across_messages"]) == 2
+    assert f"data/2020/{TOWN}.csv" in r8["across_messages"][0]

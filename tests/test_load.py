@@ -136,7 +136,10 @@ def test_undecodable_encoding(tmp_path, raw):
 def test_spreadsheet_bytes_are_an_encoding_error(tmp_path):
     p = tmp_path / "x.csv"
     p.write_bytes(b"PK\x03\x04\x14\x00\x00\x00")  # the start of an .xlsx file
-    assert codes(load_figures(p, "2019")) == ["E-ENCODING"]
+    loaded = load_figures(p, "2019")
+    assert codes(loaded) == ["E-ENCODING"]
+    # A workbook saved under a .csv name: the kit reads workbooks, so the fix is the extension.
+    assert ".xlsx" in loaded.findings[0].message and "扩展名" in loaded.findings[0].message
 
 
 def test_missing_header_line(tmp_path):
@@ -168,7 +171,8 @@ def test_excel_unicode_text_export_is_read(tmp_path):
     p.write_bytes(codecs.BOM_UTF16_LE + body.encode("utf-16-le"))
     loaded = load_figures(p, "2021", "data/2021/某镇.csv")
     assert errors(loaded) == [] and loaded.figures.get(spec.TABLE_3, GRANTED, NP) == 3
-    assert loaded.figures.lines[(spec.TABLE_3, GRANTED, NP)] > loaded.figures.lines[(spec.TABLE_2, "规章", "本年制发件数")]
+    lines = loaded.figures.positions
+    assert lines[(spec.TABLE_3, GRANTED, NP)].line > lines[(spec.TABLE_2, "规章", "本年制发件数")].line
 
 
 def test_extra_and_missing_fields_on_a_line(tmp_path):
@@ -259,7 +263,7 @@ def test_duplicate_cell_names_both_lines(tmp_path):
     text = complete_csv("2019") + f"三,{GRANTED},{NP},5\n"
     loaded = load_text(tmp_path, text)
     (dup,) = [f for f in loaded.findings if f.rule == "E-DUPLICATE"]
-    first = loaded.figures.lines[(spec.TABLE_3, GRANTED, NP)]
+    first = loaded.figures.positions[(spec.TABLE_3, GRANTED, NP)].line
     assert dup.line == text.count("\n") and dup.values["first_line"] == first
     assert loaded.figures.get(spec.TABLE_3, GRANTED, NP) == 0  # the first is kept, not silently replaced
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from figure_support import zero_figures
 from xxgk import spec
 from xxgk.compute import complete
 from xxgk.i18n import use_lang
@@ -23,16 +24,7 @@ D = Decimal
 
 
 def figures(version: str = "2021", overrides: dict | None = None) -> Figures:
-    """Every cell 0, some cells changed (None: blank).  R11 reads the 总计 column only, so the
-    tables below fill just that column."""
-    f = Figures(version)
-    for i, cell in enumerate(spec.get_format(version).cells()):
-        f.values[cell.key] = D(0)
-        f.lines[cell.key] = i + 2
-    for key, value in (overrides or {}).items():
-        assert key in f.values, key
-        f.values[key] = None if value is None else D(value)
-    return f
+    return zero_figures(version, overrides)
 
 
 def blank_rows(version: str, table: str, *rows: str) -> dict:

@@ -16,6 +16,7 @@ import pytest
 
 from report_roots import write_report
 from shared_ref import PROJECT
+from figure_support import zero_figures
 from xxgk import catalogue, spec
 from xxgk.compute import complete
 from xxgk.findings import group_of
@@ -34,15 +35,7 @@ PREVIOUS, CHANGE = "上一年项目数量", "本年增/减"
 
 
 def figures(version: str = "2019", overrides: dict | None = None) -> Figures:
-    """Every cell 0, some cells changed; each cell on its own line (position + 2)."""
-    f = Figures(version)
-    for i, cell in enumerate(spec.get_format(version).cells()):
-        f.values[cell.key] = D(0)
-        f.lines[cell.key] = i + 2
-    for key, value in (overrides or {}).items():
-        assert key in f.values, key
-        f.values[key] = D(value) if isinstance(value, (int, str)) else value
-    return f
+    return zero_figures(version, overrides)
 
 
 def run(rule_id: str, fig: Figures, township: str | None = None) -> list:
@@ -94,7 +87,7 @@ def test_p3_fails_naming_both_figures_and_points_at_the_published_count():
     declared("P3", r)
     assert r.severity == "note" and group_of(r) == "plausibility"
     assert r.values == {"made": 34, "published": 4}
-    assert r.column == PUBLISHED and r.line == fig.lines[(T2, "规范性文件", PUBLISHED)]
+    assert r.column == PUBLISHED and r.line == fig.positions[(T2, "规范性文件", PUBLISHED)].line
     assert set(r.cells) == {(T2, "规范性文件", MADE), (T2, "规范性文件", PUBLISHED)}
     assert "本年新制作 34 件" in r.message and "本年新公开只有 4 件" in r.message
     assert "未经公布的不得作为行政管理依据" in r.message
@@ -128,10 +121,10 @@ def test_p3_not_assessable_when_a_figure_is_blank_or_not_applicable():
     fig = figures("2019", {(T2, "规范性文件", PUBLISHED): None, (T2, "规章", MADE): NA})
     res = run("P3", fig)
     blank = one(res, row="规范性文件")
-    assert blank.status == "not_assessable" and blank.line == fig.lines[(T2, "规范性文件", PUBLISHED)]
+    assert blank.status == "not_assessable" and blank.line == fig.positions[(T2, "规范性文件", PUBLISHED)].line
     assert "本年新公开数量 未填报" in blank.message
     na = one(res, row="规章")
-    assert na.status == "not_assessable" and na.line == fig.lines[(T2, "规章", MADE)]
+    assert na.status == "not_assessable" and na.line == fig.positions[(T2, "规章", MADE)].line
     assert "本年新制作数量 为“/”" in na.message
     with use_lang("en"):
         assert "本年新制作数量 is “/” (not applicable)" in na.text()
@@ -151,7 +144,7 @@ def test_p4_township_procurement_far_too_large_per_item():
     (r,) = run("P4", fig, township="中村乡")
     declared("P4", r)
     assert r.severity == "note" and group_of(r) == "plausibility"
-    assert r.column == AMOUNT and r.line == fig.lines[(T2, "政府集中采购", AMOUNT)]
+    assert r.column == AMOUNT and r.line == fig.positions[(T2, "政府集中采购", AMOUNT)].line
     assert r.values == {"value": 8040, "limit": 2000, "items": 3, "per_item": 2680}
     assert "8040 万元" in r.message and "平均每项 2680 万元" in r.message
     assert "应为 0.804 万元" in r.message
@@ -179,7 +172,7 @@ def test_p4_money_with_no_items_is_not_assessable():
     fig = figures("2019", {(T2, "政府集中采购", AMOUNT): 2500})
     (r,) = run("P4", fig, "某乡")
     assert r.status == "not_assessable" and r.values == {"value": 2500, "items": 0}
-    assert r.line == fig.lines[(T2, "政府集中采购", ITEMS)]
+    assert r.line == fig.positions[(T2, "政府集中采购", ITEMS)].line
     assert "金额为 2500 万元，但采购项目数量为 0" in r.message
     with use_lang("en"):
         assert "2500 万元 but 采购项目数量 is 0" in r.text()
@@ -189,11 +182,11 @@ def test_p4_money_with_no_items_is_not_assessable():
 def test_p4_not_assessable_when_blank_or_not_applicable():
     fig = figures("2019", {(T2, "政府集中采购", AMOUNT): None})
     (r,) = run("P4", fig, township="某镇")
-    assert r.status == "not_assessable" and r.line == fig.lines[(T2, "政府集中采购", AMOUNT)]
+    assert r.status == "not_assessable" and r.line == fig.positions[(T2, "政府集中采购", AMOUNT)].line
     assert "采购总金额 未填报" in r.message
     fig = figures("2019", {(T2, "政府集中采购", ITEMS): NA, (T2, "政府集中采购", AMOUNT): 8040})
     (r,) = run("P4", fig, township="某镇")
-    assert r.status == "not_assessable" and r.line == fig.lines[(T2, "政府集中采购", ITEMS)]
+    assert r.status == "not_assessable" and r.line == fig.positions[(T2, "政府集中采购", ITEMS)].line
     assert "采购项目数量 为“/”" in r.message
     (r,) = run("P4", figures("2021", {(T2, "行政事业性收费", FEES): None}), "某街道")
     assert r.status == "not_assessable"
@@ -204,7 +197,7 @@ def test_p4_2021_fees():
     fig = figures("2021", {(T2, "行政事业性收费", FEES): 123500})
     (r,) = run("P4", fig, township="迎宾路街道")
     declared("P4", r)
-    assert r.column == FEES and r.line == fig.lines[(T2, "行政事业性收费", FEES)]
+    assert r.column == FEES and r.line == fig.positions[(T2, "行政事业性收费", FEES)].line
     assert r.values == {"value": 123500, "limit": 1000} and "应为 12.35 万元" in r.message
     assert run("P4", figures("2021", {(T2, "行政事业性收费", FEES): 1000}), "某镇")[0].status == "pass"
     assert run("P4", figures("2021", {(T2, "行政事业性收费", FEES): "1000.01"}), "某镇")[0].status == "fail"
@@ -243,7 +236,7 @@ def test_p5_fails_with_both_figures_and_the_sum():
     declared("P5", r)
     assert r.severity == "warning" and group_of(r) == "rule"
     assert r.values == {"previous": 2, "change": -5, "total": -3}
-    assert r.column == CHANGE and r.line == fig.lines[(T2, "行政许可", CHANGE)]
+    assert r.column == CHANGE and r.line == fig.positions[(T2, "行政许可", CHANGE)].line
     assert set(r.cells) == {(T2, "行政许可", PREVIOUS), (T2, "行政许可", CHANGE)}
     assert "上一年项目数量 2，本年增/减 -5" in r.message and "2 - 5 = -3" in r.message
     assert "不能为负" in r.message
@@ -273,7 +266,7 @@ def test_p5_not_assessable_when_blank_or_not_applicable():
     fig = figures("2019", {(T2, "行政许可", CHANGE): None, (T2, "行政强制", PREVIOUS): NA})
     res = run("P5", fig)
     blank = one(res, row="行政许可")
-    assert blank.status == "not_assessable" and blank.line == fig.lines[(T2, "行政许可", CHANGE)]
+    assert blank.status == "not_assessable" and blank.line == fig.positions[(T2, "行政许可", CHANGE)].line
     assert "本年增/减 未填报" in blank.message
     na = one(res, row="行政强制")
     assert na.status == "not_assessable" and "上一年项目数量 为“/”" in na.message

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from figure_support import zero_figures
 from xxgk import spec
 from xxgk.compute import complete
 from xxgk.load import Figures, load_figures
@@ -26,15 +27,7 @@ D = Decimal
 
 
 def figures(version: str = "2019", overrides: dict | None = None) -> Figures:
-    """Every cell 0 (a report with nothing to report), some cells changed; line = position + 2."""
-    f = Figures(version)
-    for i, cell in enumerate(spec.get_format(version).cells()):
-        f.values[cell.key] = D(0)
-        f.lines[cell.key] = i + 2
-    for key, value in (overrides or {}).items():
-        assert key in f.values, key
-        f.values[key] = D(value) if isinstance(value, (int, str)) else value
-    return f
+    return zero_figures(version, overrides)
 
 
 def context(fig: Figures, **kw) -> Context:
@@ -124,7 +117,7 @@ def test_r1_fails_with_both_sides():
     r = by(res, column=NP)
     assert r.status == "fail" and r.severity == "warning"
     assert (r.values["left"], r.values["right"]) == (5, 0) and "5 ≠ 0" in r.message
-    assert r.line == fig.lines[(T3, spec.NEW, NP)]
+    assert r.line == fig.positions[(T3, spec.NEW, NP)].line
     assert (T3, spec.CARRIED_OUT, NP) in r.cells
     assert by(res, column=TOT).status == "fail" and statuses(res) == {"fail": 2, "pass": 5}
 
@@ -168,7 +161,7 @@ def test_r2_fails_with_both_sides():
     assert r.status == "fail" and (r.values["left"], r.values["right"]) == (2, 3)
     assert "2 ≠ 3" in r.message and "相差 -1" in r.message
     # The finding is about the 总计 cell: it points at that cell's line, not at a part's.
-    assert r.column == TOT and r.line == fig.lines[(T3, spec.GRANTED, TOT)] != fig.lines[(T3, spec.GRANTED, NP)]
+    assert r.column == TOT and r.line == fig.positions[(T3, spec.GRANTED, TOT)].line != fig.positions[(T3, spec.GRANTED, NP)].line
     with use_lang("en"):
         assert "2 ≠ 3 (difference -1)" in r.text()
 
@@ -264,7 +257,7 @@ def test_r7_fails_naming_the_cell(key, value, problem):
     res = run("R7", context(fig))
     r = by(res, table=key[0])
     assert r.status == "fail" and r.cells == (key,) and (r.row, r.column) == key[1:]
-    assert problem in r.message and r.line == fig.lines[key]
+    assert problem in r.message and r.line == fig.positions[key].line
     assert [p["problem"] for p in r.values["problems"]] and statuses(res) == {"fail": 1, "pass": 2}
 
 
@@ -353,7 +346,7 @@ def test_p2_pass_not_assessable_and_not_applicable():
     assert run("P2", context(na_marks, township="某镇"))[0].status == "pass"
     blank = figures("2019", {(T2, "规章", "本年新制作数量"): None})
     na = run("P2", context(blank, township="红旗满族乡"))[0]
-    assert na.status == "not_assessable" and na.line == blank.lines[(T2, "规章", "本年新制作数量")]
+    assert na.status == "not_assessable" and na.line == blank.positions[(T2, "规章", "本年新制作数量")].line
     # A provincial government does make 规章.
     assert run("P2", context(figures("2021", {(T2, "规章", "本年制发件数"): 7}), township="某省人民政府")) == []
 

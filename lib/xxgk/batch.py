@@ -94,8 +94,8 @@ def discover(root: Path, years: set[int] | None = None, townships: Iterable[str]
             what.append(tr("年度 {y}", "years {y}", y=_years_text(years)))
         if wanted is not None:
             what.append(tr("乡镇 {t}", "townships {t}", t=", ".join(sorted(wanted))))
-        raise UsageError(tr("{root} 下没有{what}数据文件（应为 data/<年度>/<乡镇>.csv；--root 是否正确？）",
-                            "no data file{what} under {root} (expected data/<year>/<township>.csv; is --root right?)",
+        raise UsageError(tr("{root} 下没有{what}数据文件（应为 data/<年度>/<乡镇>.csv 或 .xlsx；--root 是否正确？）",
+                            "no data file{what} under {root} (expected data/<year>/<township>.csv or .xlsx; is --root right?)",
                             root=Path(root) / "data",
                             what=tr("{w}的", " for {w}", w=tr("、", " and ").join(what)) if what else ""))
     return found
@@ -214,7 +214,7 @@ def _figures(report) -> dict[str, Any]:
 
     values = placeholder_values(report) if report.figures is not None else {}
     out = {}
-    for name in ("new_applications", "granted_share", "carried_out", "reviews", "lawsuits"):
+    for name in ("new_applications", "granted", "granted_share", "carried_out", "reviews", "lawsuits"):
         v = values.get(name)
         out[name] = "" if v is None else "/" if v is NA else str(v)
     return out
@@ -234,11 +234,18 @@ def _failed_checks(findings, version: str | None) -> list[dict[str, Any]]:
             code = catalogue.get(f.rule)
             g = groups[f.rule] = {"rule": f.rule, "title": catalogue.title(f.rule), "severity": f.severity,
                                   "category": code.category if code else "input", "is_rule": bool(code and code.is_rule),
-                                  "count": 0, "messages": []}
+                                  "count": 0, "messages": [], "across_years": 0, "across_messages": []}
+        where = f.where()
+        message = f"{where}: {f.text()}" if where else f.text()
         g["count"] += f.count
         if len(g["messages"]) < 3 and not f.is_missing:
-            where = f.where()
-            g["messages"].append(f"{where}: {f.text()}" if where else f.text())
+            g["messages"].append(message)
+        # A comparison with last year's file (R10 also has an in-year part): the dashboard's
+        # township view shows these between the two years.
+        if "previous_file" in (f.values or {}):
+            g["across_years"] += f.count
+            if len(g["across_messages"]) < 3:
+                g["across_messages"].append(message)
     if "M-BLANK" in groups and version:
         folded = grouped([f for f in findings if f.is_missing], version)
         groups["M-BLANK"]["messages"] = [g.text.render() for g in folded[:3]]
@@ -515,7 +522,8 @@ _SHELL_MODULES = (
 def warm_up(engine: str) -> None:
     """Import, once, what each worker would otherwise import for itself, and build the exporter.
 
-    Only modules and the exporter: no report's code runs here (the workers must start clean).
+    Only modules, the exporter and a chart of made-up figures: no report's code runs here (the workers
+    must start clean).
     """
     import ast
     import importlib
@@ -527,7 +535,11 @@ def warm_up(engine: str) -> None:
     template = notebook.load_template()
     notebook.template_sha256()
     if engine == "inprocess":
-        from . import engines  # noqa: F401
+        from . import engines, trend_svg  # noqa: F401
+
+        # matplotlib, its font list and the fonts, once for the whole batch: a chart drawn on made-up
+        # figures, as the exporter is built on an empty notebook below.
+        trend_svg.warm_up()
 
         for name in _SHELL_MODULES:
             importlib.import_module(name)
@@ -582,11 +594,11 @@ def plan(opts: Options, manifest: mf.Manifest) -> tuple[list[_Job], list[Outcome
     for t, y in layout.reports():
         if t in townships:
             years.setdefault(t, []).append(y)
-    hashes: dict[tuple[str, int], str | None] = {}
+    hashes: dict[tuple[str, int], Any] = {}
 
-    def data_hash(t: str, y: int) -> str | None:
+    def data_hash(t: str, y: int) -> Any:
         if (t, y) not in hashes:
-            hashes[(t, y)] = mf.file_sha256(layout.data_file(t, y))
+            hashes[(t, y)] = mf.data_sha256(layout, t, y)
         return hashes[(t, y)]
 
     for township, year in found:

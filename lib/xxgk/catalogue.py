@@ -54,6 +54,10 @@ STATUS_TEXT: dict[str, Text] = {
     "pass": Text("通过", "passed"),
 }
 
+#: Input errors that stand for a whole table the reader could not find (a missing sheet): its cells
+#: are not each reported missing as well.
+TABLE_UNREAD = frozenset({"E-SHEET", "E-LAYOUT"})
+
 #: The line that stands for the input errors of one code past the first :data:`SHOWN_PER_CODE`.
 MORE = Text("… 及另外 {count} 处同类错误（{code}）", "… and {count} more of the same kind ({code})")
 SHOWN_PER_CODE = 20
@@ -134,6 +138,9 @@ def _rule(id, category, severity, title, origin, formula, **messages):
 _code("E-READ", "input", "error", ("无法读取数据文件", "data file unreadable"),
       not_found=("数据文件不存在", "data file not found"),
       os=("无法读取该文件：{reason}", "cannot read the file: {reason}"))
+_code("E-TWO-FILES", "input", "error", ("同一报告有两个数据文件", "two data files for one report"),
+      both=("{files} 都是这份报告的数据文件，无法判断该用哪一个：请删除或移走其中一个",
+            "{files} are both data files of this report, and the kit cannot tell which to use: remove or move one"))
 _code("E-EMPTY", "input", "error", ("数据文件为空", "empty data file"),
       empty=("文件为空", "the file is empty"),
       no_records=("没有数据：文件只有表头行，没有数据行", "no figures: the file has a header line but no data lines"))
@@ -141,7 +148,10 @@ _code("E-ENCODING", "input", "error", ("无法解码", "undecodable file"),
       undecodable=("无法按 UTF-8 或 GB18030/GBK 解码该文件；请另存为 UTF-8 编码的 CSV",
                    "cannot decode the file as UTF-8 or GB18030/GBK; save it as UTF-8 CSV"),
       nul=("文件含有 NUL 字节：它是电子表格（.xlsx）而不是 CSV 吗？请另存为 UTF-8 编码的 CSV",
-           "the file contains NUL bytes: is it a spreadsheet (.xlsx) rather than CSV? Save it as UTF-8 CSV"))
+           "the file contains NUL bytes: is it a spreadsheet (.xlsx) rather than CSV? Save it as UTF-8 CSV"),
+      workbook=("这是压缩文件，多半是以 .csv 结尾的 Excel 工作簿（.xlsx）：如果是工作簿，请把扩展名改为 .xlsx（工作簿可以直接读取）",
+                "this is a zip archive, most likely an Excel workbook (.xlsx) under a .csv name: if it is a workbook, "
+                "rename it to .xlsx (workbooks are read as they are)"))
 _code("E-HEADER", "input", "error", ("表头有误", "bad header line"),
       missing_header=("缺少表头行；第一行应为：{header}{hint}", "missing header line; the first line must be: {header}{hint}"),
       missing_columns=("表头缺少列 {columns}；第一行应为：{header}{hint}",
@@ -154,6 +164,37 @@ _code("E-COLUMNS", "input", "error", ("字段数不对", "wrong number of fields
                "{fields} fields where the header has {columns}: no {missing} on this line (a lost comma?)"))
 _code("E-CSV", "input", "error", ("不是可读的 CSV 文件", "unreadable CSV"),
       bad=("不是可读的 CSV 文件：{reason}", "not a readable CSV file: {reason}"))
+_code("E-XLSX", "input", "error", ("无法读取工作簿", "unreadable workbook"),
+      not_workbook=("不是 Excel 工作簿（.xlsx），无法读取", "not an Excel workbook (.xlsx): it cannot be read"),
+      text=("这是文本文件（如 CSV），只是文件名以 .xlsx 结尾：CSV 文件请以 .csv 为扩展名；工作簿请在 Excel 或 WPS 中另存为 .xlsx",
+            "this is a text file (a CSV?) under an .xlsx name: give a CSV file the .csv extension, or save the workbook as "
+            ".xlsx in Excel or WPS"),
+      xls=("这是旧版 Excel 97-2003 工作簿（.xls）：请在 Excel、WPS 或 LibreOffice 中另存为 Excel 工作簿（.xlsx）",
+           "this is an old Excel 97-2003 workbook (.xls): save it as an Excel workbook (.xlsx) in Excel, WPS or LibreOffice"),
+      encrypted=("工作簿设有打开密码（文件已加密），无法读取：请在 Excel 或 WPS 中打开，取消文件的打开密码后保存"
+                 "（工作表保护可以保留）",
+                 "the workbook has a password to open it (it is encrypted) and cannot be read: open it in Excel or WPS, "
+                 "remove the password to open, and save it (sheet protection may stay)"),
+      corrupt=("工作簿已损坏或不完整，无法读取（{reason}）：请在 Excel、WPS 或 LibreOffice 中打开，核对内容后另存为 .xlsx",
+               "the workbook is damaged or incomplete and cannot be read ({reason}): open it in Excel, WPS or "
+               "LibreOffice, check it, and save it as .xlsx"))
+_code("E-SHEET", "input", "error", ("缺少工作表", "missing sheet"),
+      missing=("工作簿中没有表{table}的工作表“表{table}”（现有工作表：{sheets}）：请不要删除表二、表三、表四，也不要给它们改名",
+               "the workbook has no sheet “表{table}” for table {table} (its sheets: {sheets}): do not delete or "
+               "rename 表二, 表三 and 表四"),
+      twice=("工作表“{first}”和“{second}”都是表{table}：请只保留一个", "sheets “{first}” and “{second}” are both table {table}: keep one"))
+_code("E-LAYOUT", "input", "error", ("工作表中找不到表格", "table not found in its sheet"),
+      rows=("工作表“{sheet}”中找不到表{table}的行标签（如“{example}”），无法按标签找到数据单元格：请按模板恢复表格",
+            "sheet “{sheet}” has none of table {table}'s row labels (such as “{example}”), so no figure can be found "
+            "by its labels: restore the table as in the template"),
+      columns=("工作表“{sheet}”中找不到表{table}的表头（如“{example}”），无法按标签找到数据单元格：请按模板恢复表格",
+               "sheet “{sheet}” has none of table {table}'s column headers (such as “{example}”), so no figure can be "
+               "found by its labels: restore the table as in the template"))
+_code("E-FORMULA", "input", "error", ("公式没有计算结果", "formula without a saved result"),
+      uncached=("公式 ={formula} 没有保存计算结果：这个文件由程序写出，从未在电子表格软件中打开并保存过。"
+                "请用 Excel、WPS 或 LibreOffice 打开它并保存，再运行一次",
+                "the formula ={formula} has no saved result: the file was written by a program and never opened and "
+                "saved in a spreadsheet program. Open it in Excel, WPS or LibreOffice, save it, and run again"))
 _code("E-NOT-REPORT", "input", "error", ("不是年度报告数据文件", "not a report's data file"),
       stopped=("这不像年度报告的数据文件：前 {records} 条数据没有一条能对应到报表的单元格，已停止读取",
                "this does not look like a report's data file: none of its first {records} records names a cell "
@@ -171,11 +212,22 @@ _code("E-OTHER-VERSION", "input", "error", ("另一版本格式的标签", "labe
 _code("E-CELL", "input", "error", ("表中没有这个单元格", "no such cell"),
       none=("表{table}在 {version} 年版格式中没有“{row}”×“{column}”这个单元格",
             "table {table} has no cell “{row}” × “{column}” in the {version} format"))
+_code("E-STRAY", "input", "error", ("数值不在表格的单元格中", "figure outside the table's cells"),
+      stray=("“{value}”不在表格的任何数据单元格中：它所在的行没有行标签，或所在的列没有表头。请把它移到对应的单元格，或删除",
+             "“{value}” is in no data cell of the table: its row has no row label, or its column no header. Move it "
+             "to its cell, or delete it"))
 _code("E-DUPLICATE", "input", "error", ("单元格重复", "cell given twice"),
-      twice=("该单元格重复给出（第一次在第 {first_line} 行）", "this cell is given twice (first on line {first_line})"))
+      twice=("该单元格重复给出（第一次在第 {first_line} 行）", "this cell is given twice (first on line {first_line})"),
+      twice_at=("该单元格重复给出（第一次在 {first}）：是否复制了一行或一列？", "this cell is given twice (first at {first}): "
+                "was a row or a column copied?"))
 _code("E-MISSING-CELL", "input", "error", ("缺少单元格", "cell missing from the file"),
       missing=("文件中没有这个单元格（{version} 年版格式）的行；数值不详时请保留该行、数值留空",
-               "no line for this cell of the {version} format (leave its value blank if the figure is unknown)"))
+               "no line for this cell of the {version} format (leave its value blank if the figure is unknown)"),
+      missing_in_workbook=("工作簿的表{table}中找不到这个单元格（{version} 年版格式）：它所在的行或列的标签不在表中。"
+                           "请按模板恢复该行或列；数值不详时留空",
+                           "this cell of the {version} format is not in the workbook's table {table}: the label of "
+                           "its row or column is not there. Restore the row or column as in the template (leave the "
+                           "figure blank if it is unknown)"))
 _code("E-NOT-NUMBER", "input", "error", ("不是数字", "not a number"),
       not_number=("“{value}”不是数字", "“{value}” is not a number"),
       too_long=("“{value}”有 {digits} 位数字，不可能是报告中的数值", "“{value}” has {digits} digits: too long to be a figure of a report"))

@@ -52,8 +52,8 @@ def select(root: Path, township: str | None, year: int | None) -> list[tuple[str
              if (township is None or t == township) and (year is None or y == year)]
     if not found:
         wanted = " ".join(x for x in (township, year and str(year)) if x)
-        raise UsageError(tr("{root} 下没有{what}数据文件（应为 data/<年度>/<乡镇>.csv；--root 是否正确？）",
-                            "no data file{what} under {root} (expected data/<year>/<township>.csv; is --root right?)",
+        raise UsageError(tr("{root} 下没有{what}数据文件（应为 data/<年度>/<乡镇>.csv 或 .xlsx；--root 是否正确？）",
+                            "no data file{what} under {root} (expected data/<year>/<township>.csv or .xlsx; is --root right?)",
                             root=root / "data", what=(f" {wanted} 的" if wanted else "") if _zh() else
                             (f" for {wanted}" if wanted else "")))
     return found
@@ -155,7 +155,7 @@ def write_text(checked: list[Checked], out: TextIO, *, color: bool | None = None
                 show(f)
         elif missing and c.version:
             for g in grouped(missing, c.version):
-                place = f"{g.file}:{g.line}" if g.file and g.line is not None else (g.file or "")
+                place = g.where()
                 emit([(f"{place}: " if place else "", None), (catalogue.SEVERITY_TEXT["missing"].render(), _STYLE["missing"]),
                       (" M-BLANK: ", "bold"), (g.text.render(), None)])
         if verbose:

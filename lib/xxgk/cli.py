@@ -57,13 +57,28 @@ def _main(
     pass
 
 
-@app.command(help=tr("打印某年度格式的空白填报 CSV：每个数据单元格一行。",
-                    "Print the blank fill-in CSV for a year's format: every data cell, one line each."))
+@app.command(help=tr(
+    "打印某年度格式的空白填报 CSV：每个数据单元格一行；或用 --xlsx 写填报工作簿。\n\n"
+    "工作簿按官方表格排版（填表说明、表二、表三、表四），标签锁定，输入单元格带数据验证；--from 用已有的数据文件"
+    "（本年的 CSV 或工作簿，或上一年同一版本格式的数据）预先填好。已有的文件不会被覆盖，除非加 --force。"
+    "退出状态：0：已写入；1：文件已存在或 --from 的文件有错误（什么也没写）；2：用法错误。",
+    "Print the blank fill-in CSV for a year's format, every data cell one line; or write the fill-in workbook with "
+    "--xlsx.\n\nThe workbook is laid out as the official tables (填表说明, 表二, 表三, 表四), labels locked, input "
+    "cells validated; --from pre-fills it from a data file (this year's CSV or workbook, or last year's figures of "
+    "the same format version). An existing file is not overwritten without --force. Exit status: 0 written; 1 the "
+    "file exists or the --from file has errors (nothing written); 2 usage error."))
 def template(year: int = typer.Option(..., "--year", help=tr("报告年度；据此选择格式版本。", "Reporting year; picks the format version.")),
              format: Optional[str] = typer.Option(None, "--format", help=tr("指定格式版本（如 2019 或 2021）。",
                                                                             "Force a format version (such as 2019 or 2021).")),
+             xlsx: Optional[Path] = typer.Option(None, "--xlsx", metavar="FILE",
+                                                 help=tr("写填报工作簿（.xlsx）到这个文件，而不是打印 CSV。",
+                                                         "Write the fill-in workbook (.xlsx) to this file instead of printing the CSV.")),
+             source: Optional[Path] = typer.Option(None, "--from", metavar="DATA",
+                                                   help=tr("用这个数据文件（.csv 或 .xlsx）的数值预先填好工作簿。",
+                                                           "Pre-fill the workbook with the figures of this data file (.csv or .xlsx).")),
+             force: bool = typer.Option(False, "--force", help=tr("覆盖已有的文件。", "Overwrite an existing file.")),
              lang: Optional[str] = LANG_OPTION) -> None:
-    """Print the blank fill-in CSV for a year's format: every data cell, one line each."""
+    """Print the blank fill-in CSV for a year's format, or write the fill-in workbook (--xlsx)."""
     if format is None and year < spec.first_year():
         typer.echo(tr("没有 {first} 年以前报告年度的官方格式", "no official format is encoded for reporting years before {first}",
                       first=spec.first_year()), err=True)
@@ -73,7 +88,22 @@ def template(year: int = typer.Option(..., "--year", help=tr("报告年度；据
         typer.echo(tr("未知的格式 {v}：请用 {known}", "unknown format {v}: use {known}", v=repr(version),
                       known=" / ".join(spec.versions())), err=True)
         raise typer.Exit(2)
-    sys.stdout.write(template_csv(version))
+    if xlsx is None:
+        if source is not None:
+            typer.echo(tr("--from 只用于工作簿：请同时给出 --xlsx FILE", "--from fills a workbook: give --xlsx FILE too"), err=True)
+            raise typer.Exit(2)
+        sys.stdout.write(template_csv(version))
+        return
+    from .template_cli import TemplateRefused, write_workbook
+
+    try:
+        lines = write_workbook(xlsx, year, version, source, force=force)
+    except TemplateRefused as e:
+        for line in e.lines:
+            typer.echo(line, err=True)
+        raise typer.Exit(e.status)
+    for line in lines:
+        typer.echo(line)
 
 
 class CheckFormat(str, Enum):
@@ -132,8 +162,8 @@ def _to_help() -> str:
     "Nothing is written when the inputs have errors (or warnings, under --strict): each finding is printed on its "
     "own line instead. Exit status: 0 rendered; 1 refused or the notebook failed; 2 usage error."))
 def render(
-    township: str = typer.Option(..., "--township", help=tr("乡镇（乡/镇/街道），与 data/<年度>/<乡镇>.csv 中的一致。",
-                                                            "The township (乡/镇/街道), as in data/<year>/<township>.csv.")),
+    township: str = typer.Option(..., "--township", help=tr("乡镇（乡/镇/街道），与 data/<年度>/<乡镇>.csv（或 .xlsx）中的一致。",
+                                                            "The township (乡/镇/街道), as in data/<year>/<township>.csv (or .xlsx).")),
     year: int = typer.Option(..., "--year", help=tr("报告年度。", "Reporting year.")),
     root: Path = ROOT_OPTION,
     publish: bool = typer.Option(False, "--publish",
@@ -281,8 +311,8 @@ def batch(
     "Explore there, not in notebooks/annual_report.ipynb. Exit status: 0 written; 1 no data file for the report, an "
     "unsafe name, or the copy exists (nothing written); 2 usage error."))
 def notebook_copy(
-    township: str = typer.Option(..., "--township", help=tr("乡镇（乡/镇/街道），与 data/<年度>/<乡镇>.csv 中的一致。",
-                                                            "The township (乡/镇/街道), as in data/<year>/<township>.csv.")),
+    township: str = typer.Option(..., "--township", help=tr("乡镇（乡/镇/街道），与 data/<年度>/<乡镇>.csv（或 .xlsx）中的一致。",
+                                                            "The township (乡/镇/街道), as in data/<year>/<township>.csv (or .xlsx).")),
     year: int = typer.Option(..., "--year", help=tr("报告年度。", "Reporting year.")),
     root: Path = ROOT_OPTION,
     force: bool = typer.Option(False, "--force", help=tr("覆盖已有的工作副本（及其中的改动）。",

@@ -162,9 +162,9 @@ def _carried_titles(report: "Report") -> dict[Key, str]:
     if report.completed is None or report.previous is None:
         return {}
     before = report.previous
-    lines = before.figures.lines if before.figures else {}
+    positions = before.figures.positions if before.figures else {}
     return {key: tr("由上年结转：{file}:{line}（{row} · {column}）", "carried from last year: {file}:{line} ({row} · {column})",
-                    file=before.file, line=lines.get(source, ""), row=source[1], column=source[2])
+                    file=before.file, line=str(positions.get(source, "")), row=source[1], column=source[2])
             for key, source in report.completed.carried.items()}
 
 

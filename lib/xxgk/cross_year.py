@@ -19,12 +19,16 @@ from typing import Iterator
 from . import spec
 from .findings import Finding, finding
 from .load import Key
-from .rules import REGISTRY, Context, _label, _line_of, rule
+from .rules import REGISTRY, Context, _at, _label, rule
 from .values import is_number
 
 
-def _prev_line(ctx: Context, key: Key) -> int | None:
-    return ctx.previous.figures.lines.get(key) if ctx.previous and ctx.previous.figures else None
+def _prev_line(ctx: Context, key: Key) -> int | str | None:
+    """Where last year's file gives ``key``: its line, or its workbook cell (``表三!D12``)."""
+    pos = ctx.previous.figures.positions.get(key) if ctx.previous and ctx.previous.figures else None
+    if pos is None:
+        return None
+    return pos.line if pos.sheet is None else str(pos)
 
 
 def _unavailable(ctx: Context, rule_id: str, prefix: str, what: object, **where) -> Finding | None:
@@ -46,13 +50,13 @@ def _compare(ctx: Context, rule_id: str, prefix: str, what: object, this: Key, p
     values, before = ctx.completed.values, ctx.previous.values  # type: ignore[union-attr]
     base = dict(file=ctx.file, cells=(this,), **where)
     if this in ctx.completed.carried:
-        return finding(rule_id, f"{prefix}carried", status="not_assessable", line=_line_of(ctx, (this,)),
+        return finding(rule_id, f"{prefix}carried", status="not_assessable", **_at(ctx, (this,)),
                        args={"what": what, "file": ctx.previous.file, "line": _prev_line(ctx, previous[0]),  # type: ignore[union-attr]
                              "value": values[this]}, values={"carried": values[this]}, **base)
     blank = [_label(this) + "（本年）"] if not is_number(values.get(this)) else []
     blank += [_label(k) + f"（{ctx.previous.year}）" for k in previous if not is_number(before.get(k))]  # type: ignore[union-attr]
     if blank:
-        return finding(rule_id, f"{prefix}na_blank", status="not_assessable", line=_line_of(ctx, (this,)),
+        return finding(rule_id, f"{prefix}na_blank", status="not_assessable", **_at(ctx, (this,)),
                        args={"what": what, "blank": blank}, values={"blank": blank}, **base)
     prev = [before[k] for k in previous]
     expected = expected_of(*prev)
@@ -63,7 +67,7 @@ def _compare(ctx: Context, rule_id: str, prefix: str, what: object, this: Key, p
             "file": ctx.previous.file, "line": _prev_line(ctx, previous[0]), **args_of(*prev)}  # type: ignore[union-attr]
     if got == expected:
         return finding(rule_id, f"{prefix}pass", status="pass", args=args, values=figures, **base)
-    return finding(rule_id, f"{prefix}fail", line=_line_of(ctx, (this,)), args=args, values=figures, **base)
+    return finding(rule_id, f"{prefix}fail", **_at(ctx, (this,)), args=args, values=figures, **base)
 
 
 @rule("R8")
@@ -117,7 +121,7 @@ def _r9(ctx: Context) -> Iterator[Finding]:
         if not (is_number(new) and is_number(repealed)):
             blank = [_label(k.key) + "（本年）" for k in (by["new"], by["repealed"]) if not is_number(values.get(k.key))]  # type: ignore[union-attr]
             yield finding("R9", "na_blank", status="not_assessable", file=ctx.file, cells=(this,),
-                          line=_line_of(ctx, (by["new"].key, by["repealed"].key)),  # type: ignore[union-attr]
+                          **_at(ctx, (by["new"].key, by["repealed"].key)),  # type: ignore[union-attr]
                           args={"what": this[1], "blank": blank}, values={"blank": blank}, **where)
             continue
         yield _compare(ctx, "R9", "", this[1], this, (prev.key,), lambda p: p + new - repealed,  # type: ignore[operator]

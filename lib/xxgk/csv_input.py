@@ -1,4 +1,4 @@
-"""The CSV reader: one township-year's ``table,row,column,value`` file as :class:`~xxgk.load.Record`\\ s.
+"""The CSV reader: one township-year's ``table,row,column,value`` file as :class:`~xxgk.records.Record`\\ s.
 
 The file is read as a stream, so that a file of any size is answered in bounded memory: the
 encoding is decided from its first 64 KiB (a BOM, else UTF-8, else GB18030, which covers GBK and
@@ -16,10 +16,13 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .findings import Finding, finding
-from .records import Record
+from .readers import Pass, StartOver
+from .records import Record, at_line
 
 HEADER = ("table", "row", "column", "value")
 _SNIFF = 1 << 16
+#: How a zip archive (an .xlsx workbook is one) starts.
+ZIP_MAGIC = b"PK\x03\x04"
 
 
 class WrongEncoding(Exception):
@@ -81,6 +84,38 @@ def read_csv(path: Path, name: str, encoding: str, problem: Callable[[Finding], 
             err("E-CSV", "bad", {"reason": str(exc)}, line=reader.line_num)
 
 
+def passes(path: Path, name: str) -> Iterator[Pass]:
+    """The reader's passes (:mod:`xxgk.readers`): the encoding guessed from the file's start, then
+    its fallback should the guess fail further on, then a last pass that says the file is not text
+    the kit can decode."""
+    with open(path, "rb") as f:
+        head = f.read(_SNIFF)
+    if head.startswith(ZIP_MAGIC):
+        # A workbook saved under a .csv name is a zip archive: say what to rename it to.
+        yield lambda problem: _not_text(name, "workbook", problem)
+        return
+    encoding = sniff_encoding(head)
+    while encoding is not None:
+        yield _in_encoding(path, name, encoding)
+        encoding = fallback(encoding)
+    yield lambda problem: _not_text(name, "undecodable", problem)
+
+
+def _in_encoding(path: Path, name: str, encoding: str) -> Pass:
+    def read(problem: Callable[[Finding], None]) -> Iterator[Record]:
+        try:
+            yield from read_csv(path, name, encoding, problem)
+        except WrongEncoding as exc:
+            raise StartOver(str(exc)) from exc
+
+    return read
+
+
+def _not_text(name: str, variant: str, problem: Callable[[Finding], None]) -> Iterator[Record]:
+    problem(finding("E-ENCODING", variant, file=name))
+    return iter(())
+
+
 def _read(reader, name: str, err) -> Iterator[Record]:
     rows = _records(reader)
     header_line, header = next(rows, (1, []))
@@ -118,18 +153,18 @@ def _read(reader, name: str, err) -> Iterator[Record]:
         if len(record) > width:
             err("E-COLUMNS", "too_many", {"fields": len(record), "columns": width}, line=line,
                 values={"fields": record[:8]})
-            yield Record.unreadable(line)
+            yield Record.unreadable(at_line(line))
             continue
         if len(record) < needed:
             # A missing field is not a blank value: the line is cut short (a lost comma?).
             lost = ", ".join(h for h in HEADER if index[h] >= len(record))
             err("E-COLUMNS", "too_few", {"fields": len(record), "columns": width, "missing": lost}, line=line,
                 values={"fields": record})
-            yield Record.unreadable(line)
+            yield Record.unreadable(at_line(line))
             continue
         note = record[note_index].strip() if note_index is not None and note_index < len(record) else ""
         yield Record(record[index["table"]], record[index["row"]], record[index["column"]], record[index["value"]],
-                     note, line)
+                     note, at_line(line))
 
 
 def template_csv(version: str) -> str:

@@ -2,7 +2,9 @@
 
 One row per township-year: status, the counts the report's own banner prints (input errors, failed
 checks, notes, missing figures: :func:`xxgk.findings.tally`), the key figures and links to the page
-and the executed notebook; a second view groups the failed checks by rule.  The page is one file:
+and the executed notebook; a second view has one row per township, its years side by side (each
+year's status and key figures, linked to its report, and between two years the cross-year checks
+that failed); a third groups the failed checks by rule.  The page is one file:
 its CSS and script are inline (``assets/dashboard.*``), it loads nothing, and sorting and
 filtering happen in the browser.  The rows are real table rows, so the page also reads without
 the script (and parses as plain HTML).
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any, Collection, Iterable, Iterator, TextIO
@@ -60,6 +63,19 @@ FIGURES = (
     ("reviews", spec.REVIEW, f"表四 {spec.REVIEW} · {spec.TOTAL}"),
     ("lawsuits", spec.LITIGATION, f"表四 {spec.SUED_DIRECTLY} + {spec.SUED_AFTER_REVIEW} · {spec.TOTAL}"),
 )
+
+#: The township view's figures for each year: manifest name, column heading, what it is.
+TOWNSHIP_FIGURES = (
+    ("new_applications", "新收申请", f"表三 {spec.NEW} · {spec.TOTAL}"),
+    ("granted", "予以公开", f"表三 {spec.GRANTED} · {spec.TOTAL}"),
+    ("carried_out", "结转下年度", f"表三 {spec.CARRIED_OUT} · {spec.TOTAL}"),
+    ("reviews", spec.REVIEW, f"表四 {spec.REVIEW} · {spec.TOTAL}"),
+    ("lawsuits", spec.LITIGATION, f"表四 {spec.SUED_DIRECTLY} + {spec.SUED_AFTER_REVIEW} · {spec.TOTAL}"),
+)
+#: The rules that compare a year with the year before; a report's entry lists them among its
+#: failed checks like any other, so the later year of a pair says how the pair fared.
+CROSS_YEAR_RULES = ("R8", "R9", "R10")
+NO_RESULT = "—"
 
 #: summary.csv columns, in order (the dashboard's rows, for analysts' own tools).
 CSV_COLUMNS = ("township", "year", "format", "status", *(name for name, _, _ in COUNTS), "not_assessable", "passed",
@@ -241,6 +257,120 @@ def _rules_view(entries: Iterable[dict[str, Any]]) -> str:
     return "\n".join(parts)
 
 
+@dataclass(frozen=True)
+class _YearCell:
+    """What the township view shows of one report (not the whole entry: there may be thousands)."""
+
+    status: str
+    page: str | None
+    figures: tuple[str, ...]
+    #: (rule, title, count, first messages) of the cross-year rules that failed.
+    cross: tuple[tuple[str, str, int, tuple[str, ...]], ...]
+    #: Every failed check's id and title, for the text filter.
+    checks: str
+
+
+def _year_cell(e: dict[str, Any]) -> _YearCell:
+    figures = e.get("figures") or {}
+    failed = e.get("failed_checks") or []
+    # Only the comparisons with last year's file (R10 has an in-year part too); an older manifest
+    # without ``across_years`` counts every failure of the rule.
+    cross = tuple((c.get("rule", ""), c.get("title", ""), int(c.get("across_years", c.get("count")) or 0),
+                   tuple(c.get("across_messages", c.get("messages")) or ()))
+                  for c in failed if c.get("rule") in CROSS_YEAR_RULES and c.get("across_years", 1))
+    return _YearCell(e.get("status", ""), _link(e, "html") or _link(e, "ipynb"),
+                     tuple(str(figures.get(name, "")) for name, _, _ in TOWNSHIP_FIGURES), cross,
+                     " ".join(f'{c.get("rule", "")} {c.get("title", "")}' for c in failed))
+
+
+def townships(entries: Iterable[dict[str, Any]]) -> tuple[list[int], dict[str, dict[int, _YearCell]]]:
+    """Every year any township has, and each township's reports by year (townships by name)."""
+    years: set[int] = set()
+    by: dict[str, dict[int, _YearCell]] = {}
+    for e in entries:
+        year = e.get("year")
+        if not isinstance(year, int):
+            continue
+        years.add(year)
+        by.setdefault(str(e.get("township", "")), {})[year] = _year_cell(e)
+    return sorted(years), dict(sorted(by.items()))
+
+
+def _pairs(years: list[int]) -> set[int]:
+    """The years whose report is compared with the year before's (both are in the view)."""
+    return {y for y in years if y - 1 in years}
+
+
+def _township_heads(years: list[int]) -> str:
+    """Two header rows: a year over its columns, the pair of years between two years' columns.
+    Sortable headings say which body column they sort (``data-col``)."""
+    pairs = _pairs(years)
+    top = [f'<th scope="col" rowspan="2" data-type="text" data-col="0">{escape(tr("乡镇", "township"))}</th>']
+    sub = []
+    col = 1
+    cross_title = tr("跨年度检查（{rules}）：未通过的规则，取自后一年报告的核验结果；— 表示没有未通过的（或无法比较）",
+                     "cross-year checks ({rules}): the rules that failed, from the later year's report; "
+                     "— when none failed (or the years cannot be compared)", rules=", ".join(CROSS_YEAR_RULES))
+    for year in years:
+        if year in pairs:
+            top.append(f'<th scope="col" rowspan="2" class="pair" data-type="num" data-col="{col}" data-pair="{year - 1}-{year}" '
+                       f'title="{escape(cross_title)}">{year - 1}→{year}</th>')
+            col += 1
+        top.append(f'<th scope="colgroup" colspan="{1 + len(TOWNSHIP_FIGURES)}" class="year">{year}</th>')
+        sub.append(f'<th scope="col" data-type="num" data-col="{col}" data-year="{year}" data-figure="status" '
+                   f'title="{escape(tr("{y} 年报告的状态（链接到该报告）", "status of the {y} report (links to it)", y=year))}">'
+                   f'{escape(tr("状态", "status"))}</th>')
+        col += 1
+        for name, heading, title in TOWNSHIP_FIGURES:
+            sub.append(f'<th scope="col" data-type="num" data-col="{col}" data-year="{year}" data-figure="{name}" '
+                       f'title="{escape(f"{year} {title}")}">{escape(heading)}</th>')
+            col += 1
+    return f'<tr>{"".join(top)}</tr><tr>{"".join(sub)}</tr>'
+
+
+def _cross_cell(later: _YearCell | None) -> str:
+    if later is None:
+        return f'<td class="pair" data-sort="">{NO_RESULT}</td>'
+    if not later.cross:
+        return f'<td class="pair" data-sort="0">{NO_RESULT}</td>'
+    shown = tr("；", "; ").join(f"{title} ({rule})" for rule, title, _, _ in later.cross)
+    detail = "\n".join(m for *_, messages in later.cross for m in messages)
+    count = sum(n for _, _, n, _ in later.cross)
+    return f'<td class="pair failed" data-sort="{count}" title="{escape(detail)}">{escape(shown)}</td>'
+
+
+def _township_row(township: str, reports: dict[int, _YearCell], years: list[int], pairs: set[int]) -> str:
+    cells = [f"<td>{escape(township)}</td>"]
+    for year in years:
+        if year in pairs:
+            cells.append(_cross_cell(reports.get(year) if year - 1 in reports else None))
+        r = reports.get(year)
+        if r is None:
+            cells.append('<td class="status absent" data-sort=""></td>')
+            cells.extend('<td class="num"></td>' for _ in TOWNSHIP_FIGURES)
+            continue
+        badge = f'<span class="badge {escape(r.status.replace(" ", "-"))}">{escape(_status_text(r.status))}</span>'
+        if r.page:
+            badge = f'<a href="{escape(_href(r.page))}" title="{escape(f"{township} {year}")}">{badge}</a>'
+        cells.append(f'<td class="status" data-sort="{STATUS_RANK.get(r.status, 9)}">{badge}</td>')
+        cells.extend(f'<td class="num" data-sort="{escape(_sort_number(v))}">{escape(v)}</td>' for v in r.figures)
+    statuses = "|" + "|".join(dict.fromkeys(r.status for r in reports.values())) + "|"
+    checks = " ".join(r.checks for r in reports.values() if r.checks)
+    return f'<tr data-status="{escape(statuses)}" data-checks="{escape(checks)}">{"".join(cells)}</tr>'
+
+
+def _controls(prefix: str, total: int, options: str, placeholder: str) -> str:
+    """The filter box, the status filter and the pager of one view (ids start with ``prefix``)."""
+    return f"""<div class="controls">
+<label>{escape(tr("筛选", "Filter"))} <input type="search" id="{prefix}filter" placeholder="{escape(placeholder)}" autocomplete="off"></label>
+<label>{escape(tr("状态", "Status"))} <select id="{prefix}status-filter"><option value="">{escape(tr("全部", "all"))}</option>{options}</select></label>
+<span id="{prefix}shown" aria-live="polite">{total} / {total}</span>
+<span id="{prefix}pager" hidden><button type="button" id="{prefix}page-prev">{escape(tr("上一页", "previous"))}</button> <span id="{prefix}page-info"></span>
+<button type="button" id="{prefix}page-next">{escape(tr("下一页", "next"))}</button>
+<label>{escape(tr("每页", "per page"))} <select id="{prefix}page-size"><option>100</option><option selected>200</option><option>500</option><option>1000</option><option value="0">{escape(tr("全部", "all"))}</option></select></label></span>
+</div>"""
+
+
 def index_pieces(entries: Collection[dict[str, Any]]) -> Iterator[str]:
     """The page in pieces (head, one per row, tail), for writing without holding it whole."""
     counts = {s: sum(1 for e in entries if e.get("status") == s) for s in mf.STATUSES}
@@ -250,7 +380,8 @@ def index_pieces(entries: Collection[dict[str, Any]]) -> Iterator[str]:
                     for text, kind, title in _headings())
     options = "".join(f'<option value="{escape(s)}">{escape(_status_text(s))}</option>' for s in mf.STATUSES)
     title = escape(tr("政府信息公开工作年度报告 · 审阅总览", "政府信息公开工作年度报告 · review dashboard"))
-    by_report, by_rule = escape(tr("按报告", "By report")), escape(tr("按规则", "By rule"))
+    by_report, by_township, by_rule = (escape(tr("按报告", "By report")), escape(tr("按乡镇", "By township")),
+                                       escape(tr("按规则", "By rule")))
     yield f"""<!DOCTYPE html>
 <html lang="{'zh-CN' if get_lang() == 'zh' else 'en'}">
 <head>
@@ -267,27 +398,36 @@ def index_pieces(entries: Collection[dict[str, Any]]) -> Iterator[str]:
 <header>
 <h1>{title}</h1>
 <p class="totals">{escape(tr("{n} 份报告：", "{n} reports: ", n=len(entries)))}{summary}</p>
-<nav><a href="#reports">{by_report}</a> <a href="#rules">{by_rule}</a></nav>
+<nav><a href="#reports">{by_report}</a> <a href="#townships">{by_township}</a> <a href="#rules">{by_rule}</a></nav>
 </header>
 <main>
 <section id="reports">
 <h2>{by_report}</h2>
-<div class="controls">
-<label>{escape(tr("筛选", "Filter"))} <input type="search" id="filter" placeholder="{escape(tr("乡镇、年度、规则…", "township, year, rule…"))}" autocomplete="off"></label>
-<label>{escape(tr("状态", "Status"))} <select id="status-filter"><option value="">{escape(tr("全部", "all"))}</option>{options}</select></label>
-<span id="shown" aria-live="polite">{len(entries)} / {len(entries)}</span>
-<span id="pager" hidden><button type="button" id="page-prev">{escape(tr("上一页", "previous"))}</button> <span id="page-info"></span>
-<button type="button" id="page-next">{escape(tr("下一页", "next"))}</button>
-<label>{escape(tr("每页", "per page"))} <select id="page-size"><option>100</option><option selected>200</option><option>500</option><option>1000</option><option value="0">{escape(tr("全部", "all"))}</option></select></label></span>
-</div>
+{_controls("", len(entries), options, tr("乡镇、年度、规则…", "township, year, rule…"))}
 <table id="reports-table">
 <thead><tr>{heads}</tr></thead>
 <tbody>
 """
     for e in entries:
         yield _report_row(row_of(e)) + "\n"
+    years, grouped = townships(entries)
+    pairs = _pairs(years)
     yield f"""</tbody>
 </table>
+</section>
+<section id="townships">
+<h2>{by_township}</h2>
+{_controls("townships-", len(grouped), options, tr("乡镇、年度、规则（如 R8）…", "township, year, rule (e.g. R8)…"))}
+<div class="wide">
+<table id="townships-table">
+<thead>{_township_heads(years)}</thead>
+<tbody>
+"""
+    for township, reports in grouped.items():
+        yield _township_row(township, reports, years, pairs) + "\n"
+    yield f"""</tbody>
+</table>
+</div>
 </section>
 <section id="rules">
 <h2>{by_rule}{escape(tr("：未通过的检查", ": failed checks"))}</h2>
@@ -315,4 +455,5 @@ def write(root: Path, manifest: mf.Manifest) -> tuple[Path, Path]:
     return index, summary
 
 
-__all__ = ["CSV_COLUMNS", "FIGURES", "index_html", "index_pieces", "row_of", "rows", "summary_csv", "write"]
+__all__ = ["CROSS_YEAR_RULES", "CSV_COLUMNS", "FIGURES", "TOWNSHIP_FIGURES", "index_html", "index_pieces", "row_of", "rows",
+           "summary_csv", "townships", "write"]

@@ -17,6 +17,7 @@ from typing import Any, Iterable, Literal, Mapping
 
 from . import catalogue
 from .i18n import Text, show
+from .records import cell_reference
 
 Status = Literal["pass", "fail", "not_assessable"]
 Severity = Literal["error", "warning", "note", "missing"]
@@ -30,6 +31,9 @@ class Finding:
     severity: Severity = "error"
     file: str | None = None
     line: int | None = None
+    #: For a workbook: the sheet and the cell (``D12``) the finding is about, where a CSV has a line.
+    sheet: str | None = None
+    cell: str | None = None
     table: str | None = None
     row: str | None = None
     column: str | None = None
@@ -65,15 +69,17 @@ class Finding:
         d["message"] = self.text(lang)
         d["values"] = {k: _jsonable(v) for k, v in self.values.items()}
         d["cells"] = [list(c) for c in self.cells]
+        if self.sheet is None and self.cell is None:
+            # A finding about a line (or about no place) reads as it did before workbooks were read.
+            del d["sheet"], d["cell"]
         return d
 
     def where(self) -> str:
-        """``file:line`` and the labels, as an analyst would look the cell up."""
-        place = self.file or ""
-        if self.line is not None:
-            place = f"{place}:{self.line}" if place else f"line {self.line}"
+        """``file:line`` (``file:表三!D12`` in a workbook) and the labels, as an analyst would look
+        the cell up."""
+        spot = place(self.file, self.line, self.sheet, self.cell)
         labels = " / ".join(x for x in (self.table and f"表{self.table}", self.row, self.column) if x)
-        return " ".join(x for x in (place, labels and f"[{labels}]") if x)
+        return " ".join(x for x in (spot, labels and f"[{labels}]") if x)
 
     def tag(self) -> str:
         """错误 / 警告 / 提示 / 未填报 for a failure, 无法判断 / 通过 for other results."""
@@ -84,6 +90,16 @@ class Finding:
     def format_line(self) -> str:
         where = self.where()
         return f"{where + ': ' if where else ''}{self.tag()} {self.rule} {catalogue.title(self.rule)}: {self.text()}"
+
+
+def place(file: str | None, line: int | None = None, sheet: str | None = None, cell: str | None = None) -> str:
+    """``file:12`` for a line, ``file:表三!D12`` for a workbook's cell, the file alone otherwise."""
+    if line is not None:
+        return f"{file}:{line}" if file else f"line {line}"
+    if sheet is not None:
+        ref = cell_reference(sheet, cell)
+        return f"{file}:{ref}" if file else ref
+    return file or ""
 
 
 def finding(code: str, variant: str, /, *, args: Mapping[str, Any] | None = None, status: Status = "fail",
@@ -205,4 +221,4 @@ def has_warnings(findings: Iterable[Finding]) -> bool:
 
 
 __all__ = ["Finding", "GROUPS", "GROUP_TEXT", "Tally", "finding", "group_of", "has_errors", "has_warnings",
-           "problems", "show", "sort_findings", "tally", "tally_text"]
+           "place", "problems", "show", "sort_findings", "tally", "tally_text"]

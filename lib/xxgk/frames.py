@@ -20,7 +20,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from . import spec
-from .findings import sort_findings, tally, tally_text
+from .findings import place, sort_findings, tally, tally_text
 from .html_tables import BLANK_TITLE, COMPUTED_TITLE, NA_TITLE  # the report's tooltips, word for word
 from .i18n import T, tr
 from .layout import grid
@@ -32,6 +32,8 @@ COLUMNS = {
     "table": T("表", "table"), "row": T("行", "row"), "column": T("列", "column"), "value": T("数值", "value"),
     "source": T("来源", "source"), "line": T("CSV行", "CSV line"), "note": T("备注", "note"),
 }
+#: Where a workbook's figure was: its cell, in the column a CSV file's line is in.
+WORKBOOK_CELL = T("工作簿单元格", "workbook cell")
 
 #: How a figure reached the table.
 GIVEN, COMPUTED, BLANK, NOT_APPLICABLE, UNREAD = "given", "computed", "blank", "n/a", "unread"
@@ -52,11 +54,13 @@ def figures_frame(report: Report) -> pd.DataFrame:
     """Every data cell of the format, in official order: one row per figure.  Blank stays missing
     (``pd.NA``), never 0; not applicable stays ``/``."""
     figures, completed = report.figures, report.completed
+    positions = figures.positions if figures else {}
+    in_workbook = any(p.sheet is not None for p in positions.values())
     rows = []
     for cell in report.format.cells():
         key = cell.key
         value = completed.values.get(key) if completed else (figures.values.get(key) if figures else None)
-        if figures is None or key not in figures.lines and not (completed and key in completed.computed):
+        if figures is None or key not in positions and not (completed and key in completed.computed):
             source = UNREAD
         elif completed and key in completed.computed:
             source = COMPUTED
@@ -70,14 +74,19 @@ def figures_frame(report: Report) -> pd.DataFrame:
             "table": cell.table, "row": cell.row, "column": cell.column,
             "value": pd.NA if value is None else format_value(value, cell.kind),
             "source": SOURCES[source].render(),
-            "line": figures.lines.get(key, pd.NA) if figures else pd.NA,
+            "line": _figure_position(positions.get(key), in_workbook),
             "note": figures.notes.get(key, "") if figures else "",
         })
-    frame = pd.DataFrame(rows, columns=list(COLUMNS)).astype({"value": "string", "line": "Int64"})
-    frame = frame.rename(columns={k: t.render() for k, t in COLUMNS.items()})
+    frame = pd.DataFrame(rows, columns=list(COLUMNS)).astype({"value": "string",
+                                                               "line": "string" if in_workbook else "Int64"})
+    names = {**COLUMNS, "line": WORKBOOK_CELL} if in_workbook else COLUMNS
+    frame = frame.rename(columns={k: t.render() for k, t in names.items()})
     frame.attrs[ATTRS] = {
-        "title": tr("全部数值：每个单元格一行，注明来源（填报、由分项计算、未填报）和所在的 CSV 行",
-                    "Every figure: one row per cell, with where it came from (given, computed, blank) and its CSV line"),
+        "title": tr("全部数值：每个单元格一行，注明来源（填报、由分项计算、未填报）和所在的工作簿单元格",
+                    "Every figure: one row per cell, with where it came from (given, computed, blank) and its "
+                    "workbook cell") if in_workbook else
+        tr("全部数值：每个单元格一行，注明来源（填报、由分项计算、未填报）和所在的 CSV 行",
+           "Every figure: one row per cell, with where it came from (given, computed, blank) and its CSV line"),
         "wrap": {COLUMNS["row"].render(): 12, COLUMNS["note"].render(): 16},
     }
     return frame
@@ -193,9 +202,16 @@ def _cell_text(table: str | None, row: str | None, column: str | None) -> str:
     return f"表{table}" + (f" {row}" if row else "") + (f" · {column}" if column else "")
 
 
-def _location(file: str | None, line: int | None) -> str:
+def _figure_position(position, in_workbook: bool):
+    """A figure's CSV line (a number), or its workbook cell (``表三!D12``)."""
+    if position is None:
+        return pd.NA
+    return str(position) if in_workbook else position.line
+
+
+def _location(file: str | None, line: int | None, sheet: str | None = None, cell: str | None = None) -> str:
     if line is None:
-        return file or ""
+        return place(file, None, sheet, cell)
     return f"{file}:{line}" if file else tr("第 {n} 行", "line {n}", n=line)
 
 
@@ -207,7 +223,7 @@ def findings_frame(report: Report, *, problems_only: bool = True) -> pd.DataFram
     rows = [{
         "severity": f.tag(), "code": f.rule,
         "cell": _cell_text(f.table, f.row, f.column) or (_cell_text(*f.cells[0]) if len(f.cells) == 1 else ""),
-        "location": _location(f.file, f.line), "message": f.text(),
+        "location": _location(f.file, f.line, f.sheet, f.cell), "message": f.text(),
     } for f in listed]
     frame = pd.DataFrame(rows, columns=list(FINDING_COLUMNS), index=pd.RangeIndex(1, len(rows) + 1), dtype=object)
     frame = frame.rename(columns={k: t.render() for k, t in FINDING_COLUMNS.items()})

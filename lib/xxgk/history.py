@@ -43,7 +43,8 @@ def version_of(layout: Layout, township: str, year: int) -> str:
         try:
             import yaml
 
-            data = yaml.safe_load(params.read_text(encoding="utf-8-sig"))
+            # libyaml where installed: this reads every year's whole params file for one key.
+            data = yaml.load(params.read_text(encoding="utf-8-sig"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
             chosen = data.get("format") if isinstance(data, dict) else None
             if isinstance(chosen, (str, int)) and str(chosen) in spec.versions():
                 return str(chosen)
@@ -56,12 +57,14 @@ def load_year(layout: Layout, township: str, year: int) -> Year | None:
     """That year's figures (totals completed), or None when the township has no data file for it."""
     if year < spec.first_year():
         return None
-    path = layout.data_file(township, year)
-    if not path.exists():
+    files = layout.data_files(township, year)
+    if not files:
         return None
+    path = files[0]
     version = version_of(layout, township, year)
     loaded = load_figures(path, version, layout.display(path))
-    bad = loaded.figures is None or any(f.is_error for f in loaded.findings)
+    # Two data files (E-TWO-FILES in that year's own report): which one holds the figures is unknown.
+    bad = len(files) > 1 or loaded.figures is None or any(f.is_error for f in loaded.findings)
     completed = complete(loaded.figures) if not bad else None
     return Year(township, year, version, layout.display(path), loaded.sha256, loaded.figures if not bad else None,
                 completed, unreadable=bad)

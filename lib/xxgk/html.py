@@ -2,14 +2,16 @@
 piece.
 
 Order on the page: :func:`banner` (review copy only), :func:`title_block`, :func:`section` 1–6
-(official headings; 二/三/四 hold the tables), :func:`signature_block`, :func:`review_panel`
-(review copy only) and :func:`provenance_footer`.  :func:`report_html` puts them together.
+(official headings; 二/三/四 hold the tables), :func:`signature_block`, :func:`review_panel` and
+:func:`trend_panel` (review copy only) and :func:`provenance_footer`.  :func:`report_html` puts them
+together.
 Each piece is a self-contained element of class ``xxgk``; :func:`report_css` is its stylesheet,
 for the page ``<head>``.  Every string from an input file is escaped on the way in.
 
 The pieces of the report itself take its :class:`~xxgk.document.Document`, built once
 (:func:`xxgk.compose.build_document`); given a :class:`~xxgk.report.Report` instead they build the
-part they print.  The banner and the panel are about the checks and take the report.
+part they print.  The banner and the panels (数据核验, the trend) are about the checks and the
+township's other years, not this report's content: they take the report.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from .html_narrative import blocks_html
 from .html_review import banner, review_panel
 from .html_tables import table_element
 from .html_tags import el, join
+from .html_trend import trend_panel
 from .narrative import field_blocks
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -33,7 +36,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "banner", "chinese_date", "provenance_footer", "report_css", "report_html", "review_panel", "section",
-    "signature_block", "table_html", "title", "title_block",
+    "signature_block", "table_html", "title", "title_block", "trend_panel",
 ]
 
 NOT_PROVIDED = "【未提供】"
@@ -128,6 +131,7 @@ def report_html(report: "Report", *, template_sha256: str | None, publish: bool 
         *(section(document, n) for n in range(1, 7)),
         signature_block(document),
         review_panel(report, publish=publish),
+        trend_panel(report, publish=publish),
         provenance_footer(document),
     ]
     return "\n".join(p for p in pieces if p) + "\n"

@@ -88,7 +88,7 @@ def _status(f: Finding) -> str:
 def _instance(report: "Report", f: Finding) -> Markup:
     bits: list[object] = [el("span", _status(f), class_="status"), " ", f.text()]
     # Where a failure is matters (file:line, labels); a pass's message already names its cells.
-    where = f.where() if f.status != "pass" and (f.file or f.line) else ""
+    where = f.where() if f.status != "pass" and (f.file or f.line or f.sheet) else ""
     if where:
         bits += [" ", el("span", where, class_="where")]
     if f.status == "fail" and f.cells:
@@ -100,7 +100,7 @@ def _missing_items(report: "Report", items: list[Finding]) -> list[Markup]:
     """Blank cells folded by table row, as ``xxgk check`` prints them."""
     out = []
     for g in grouped(items, report.version):
-        where = f"{g.file}:{g.line}" if g.file and g.line is not None else (g.file or "")
+        where = g.where()
         bits: list[object] = [el("span", catalogue.SEVERITY_TEXT["missing"].render(), class_="status"), " ", g.text.render()]
         if where:
             bits += [" ", el("span", where, class_="where")]

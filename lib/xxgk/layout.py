@@ -158,21 +158,33 @@ def grid(table: spec.Table) -> Grid:
     return Grid(table, width, label_columns, tuple(blocks))
 
 
+def place(rows: list[Row] | tuple[Row, ...]) -> Iterator[tuple[int, int, GridCell]]:
+    """Each cell with the (row, column) of its top-left corner, counted from 0, spans taken into
+    account as a browser takes them (a cell goes to the first position no cell above covers):
+    where a spreadsheet puts it.  Raises ValueError when two cells overlap."""
+    covered: set[tuple[int, int]] = set()
+    for r, row in enumerate(rows):
+        c = 0
+        for cell in row:
+            while (r, c) in covered:
+                c += 1
+            for dr in range(cell.rowspan):
+                for dc in range(cell.colspan):
+                    if (r + dr, c + dc) in covered:
+                        raise ValueError(f"cell {cell.text!r} overlaps at row {r + dr}, column {c + dc}")
+                    covered.add((r + dr, c + dc))
+            yield r, c, cell
+            c += cell.colspan
+
+
 def matrix(rows: list[Row] | tuple[Row, ...]) -> list[list[GridCell]]:
     """Place cells with their spans on a rectangle, as a browser would; each position holds the
     cell covering it.  Raises ValueError when the rows are not a clean grid (overlap, ragged)."""
     placed: dict[tuple[int, int], GridCell] = {}
-    for r, row in enumerate(rows):
-        c = 0
-        for cell in row:
-            while (r, c) in placed:
-                c += 1
-            for dr in range(cell.rowspan):
-                for dc in range(cell.colspan):
-                    if (r + dr, c + dc) in placed:
-                        raise ValueError(f"cell {cell.text!r} overlaps at row {r + dr}, column {c + dc}")
-                    placed[(r + dr, c + dc)] = cell
-            c += cell.colspan
+    for r, c, cell in place(rows):
+        for dr in range(cell.rowspan):
+            for dc in range(cell.colspan):
+                placed[(r + dr, c + dc)] = cell
     if not placed:
         return []
     height = 1 + max(r for r, _ in placed)

@@ -43,8 +43,9 @@ SUCCESS = frozenset({OK, WARNINGS})
 SETTLED = SUCCESS | {INPUT_ERRORS}
 
 #: Libraries whose version changes the executed notebook or the page (a new nbconvert template, a
-#: new IPython traceback format...): part of the inputs, like the kit itself.
-LIBRARIES = ("nbconvert", "nbformat", "papermill", "ipykernel", "ipython", "jinja2", "markdown-it-py", "pandas")
+#: new IPython traceback format, a workbook read differently...): part of the inputs, like the kit itself.
+LIBRARIES = ("nbconvert", "nbformat", "papermill", "ipykernel", "ipython", "jinja2", "markdown-it-py", "pandas",
+             "openpyxl", "matplotlib")
 
 
 def _sha256(data: bytes) -> str:
@@ -90,15 +91,24 @@ def output_options(*, publish: bool, strict: bool, to: str = "html", lang: str =
     return {"publish": bool(publish), "strict": bool(strict), "to": to, "lang": lang}
 
 
+def data_sha256(layout: Layout, township: str, year: int) -> Any:
+    """The hash of a report's data file; with two (a CSV and a workbook) both, by name: two are an
+    input error until one goes, and which one goes must change the inputs."""
+    files = layout.data_files(township, year)
+    if not files:
+        return None
+    return file_sha256(files[0]) if len(files) == 1 else {p.name: file_sha256(p) for p in files}
+
+
 def inputs_of(layout: Layout, township: str, year: int, *, template_sha256: str, kit: str,
-              options: dict[str, bool], earlier: dict[str, str | None] | None = None,
-              data: str | None = None) -> dict[str, Any]:
+              options: dict[str, bool], earlier: dict[str, Any] | None = None,
+              data: Any = None) -> dict[str, Any]:
     """What a report is made from.  ``earlier``: the sha256 of the same township's data file of each
     earlier year (year → hash): last year's decides the cross-year checks and the carried figures,
     every earlier one the trend, so a change to any of them renders this year again.  ``data``: the
     data file's hash when the caller has it already."""
     return {
-        "data": data if data is not None else file_sha256(layout.data_file(township, year)),
+        "data": data if data is not None else data_sha256(layout, township, year),
         "params": file_sha256(layout.params_file(township, year)),
         "earlier": dict(sorted((earlier or {}).items())),
         "template": template_sha256,

@@ -1,6 +1,6 @@
 """Missing data: the figures a report leaves blank, reported as such and never as failed checks.
 
-A blank cell is one finding (``M-BLANK``), pointing at its line; a total the file leaves blank but
+A blank cell is one finding (``M-BLANK``), pointing at its line (or workbook cell); a total the file leaves blank but
 the kit computes from its parts is not missing.  For reading, :func:`grouped` folds the blank
 cells along the table's own structure, so that a blank block reads as one line
 (``表三 （三）不予公开 各列 未填报``) instead of forty.
@@ -14,7 +14,7 @@ from typing import Iterable, Iterator
 from . import spec
 from .catalogue import message
 from .compute import Completed
-from .findings import Finding, finding
+from .findings import Finding, finding, place
 from .i18n import Text
 from .load import Figures, Key
 
@@ -25,19 +25,25 @@ def missing_findings(figures: Figures, completed: Completed, file: str | None) -
     for cell in spec.get_format(figures.version).cells():
         key = cell.key
         if key in figures.values and figures.values[key] is None and completed.values.get(key) is None:
-            out.append(finding("M-BLANK", "blank", file=file, line=figures.lines.get(key), table=cell.table,
+            out.append(finding("M-BLANK", "blank", file=file, **figures.at(key), table=cell.table,
                                row=cell.row, column=cell.column, cells=(key,)))
     return out
 
 
 @dataclass(frozen=True)
 class Group:
-    """Blank cells read as one line: where (file line of the first), and what."""
+    """Blank cells read as one line: where (the file's line or cell of the first), and what."""
 
     text: Text
     cells: tuple[Key, ...]
     file: str | None
     line: int | None
+    sheet: str | None = None
+    cell: str | None = None
+
+    def where(self) -> str:
+        """``file:line`` (``file:表三!D12``) of the first blank cell; the file alone when no position."""
+        return place(self.file, self.line, self.sheet, self.cell) if self.file else ""
 
 
 def _row_nodes(part: spec.Part) -> list[spec.Node]:
@@ -58,8 +64,9 @@ def grouped(findings: Iterable[Finding], version: str, code: str = "M-BLANK") ->
         return message(code, variant, **args)
 
     def group(text: Text, keys: list[Key]) -> Group:
-        first = next((blank[k] for k in keys if blank[k].line is not None), blank[keys[0]])
-        return Group(text, tuple(keys), first.file, first.line)
+        first = next((blank[k] for k in keys if blank[k].line is not None or blank[k].sheet is not None),
+                     blank[keys[0]])
+        return Group(text, tuple(keys), first.file, first.line, first.sheet, first.cell)
 
     for table in fmt.tables:
         cells = [c.key for c in table.cells]

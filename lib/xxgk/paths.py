@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .findings import Finding, finding
+from .readers import SUFFIXES
 
 #: The folder of the copies to publish, inside ``output/<year>/``.
 PUBLISHED = "published"
@@ -27,6 +28,9 @@ NAME_MAX_BYTES = 255
 #: they set how long a township's name may be; tests hold mkstemp to the 8.
 TEMP_SUFFIX = ".tmp"
 TEMP_RANDOM_CHARS = 8
+
+#: How Excel and WPS name the lock file of an open workbook: ``~$`` and the workbook's name.
+OWNER_FILE = "~$"
 
 #: Working copies of the notebook for exploring one report (``xxgk notebook``).
 WORK_DIR = Path("notebooks") / "work"
@@ -118,13 +122,26 @@ def check_township_name(name: str, year: int | None = None) -> Finding | None:
 
 @dataclass(frozen=True)
 class Layout:
-    """``data/<year>/<township>.csv``, ``params/<township>/<year>.yaml``, ``output/<year>/…``,
-    ``notebooks/work/<year>-<township>.ipynb``."""
+    """``data/<year>/<township>.csv`` (or ``.xlsx``), ``params/<township>/<year>.yaml``,
+    ``output/<year>/…``, ``notebooks/work/<year>-<township>.ipynb``."""
 
     root: Path
 
+    def data_candidates(self, township: str, year: int | str) -> list[Path]:
+        """Where a report's data file may be: one name per kind of file the kit reads
+        (:data:`xxgk.readers.SUFFIXES`), in the registry's order."""
+        folder = self.root / "data" / str(year)
+        return [folder / f"{township}{suffix}" for suffix in SUFFIXES]
+
+    def data_files(self, township: str, year: int) -> list[Path]:
+        """The report's data files that exist: one, or none; more is an input error (``E-TWO-FILES``)."""
+        return [p for p in self.data_candidates(township, year) if p.exists()]
+
     def data_file(self, township: str, year: int) -> Path:
-        return self.root / "data" / str(year) / f"{township}.csv"
+        """The report's data file, whatever its kind; the CSV's name when there is none (the name a
+        message about the missing file gives)."""
+        found = self.data_files(township, year)
+        return found[0] if found else self.data_candidates(township, year)[0]
 
     def params_file(self, township: str, year: int) -> Path:
         return self.root / "params" / township / f"{year}.yaml"
@@ -178,7 +195,7 @@ class Layout:
         outputs = self.all_outputs(township, year)
         written = [p.name for p in (*outputs, self.work_copy(township, year))]
         renamed = [self.stale(p).name for p in outputs]  # moved aside, not written through a temporary
-        read = [self.data_file(township, year).name, self.params_file(township, year).parent.name]
+        read = [*(p.name for p in self.data_candidates(township, year)), self.params_file(township, year).parent.name]
         return read + written + renamed + [temp_name(n) for n in written]
 
     def display(self, path: Path) -> str:
@@ -189,13 +206,17 @@ class Layout:
             return str(path)
 
     def reports(self) -> list[tuple[str, int]]:
-        """Every (township, year) with a data file, sorted by year then name."""
-        found = []
+        """Every (township, year) with a data file of any kind, sorted by year then name."""
+        found: set[tuple[str, int]] = set()
         data = self.root / "data"
         if not data.is_dir():
             return []
         for year_dir in data.iterdir():
             if year_dir.is_dir() and year_dir.name.isdigit():
-                for csv_file in year_dir.glob("*.csv"):
-                    found.append((csv_file.stem, int(year_dir.name)))
+                for suffix in SUFFIXES:
+                    for data_file in year_dir.glob(f"*{suffix}"):
+                        # Excel and WPS keep "~$<name>.xlsx" beside a workbook while it is open:
+                        # the name of whoever has it open, not a report.
+                        if not data_file.name.startswith(OWNER_FILE):
+                            found.add((data_file.stem, int(year_dir.name)))
         return sorted(found, key=lambda ty: (ty[1], ty[0]))

@@ -24,7 +24,7 @@ from . import spec
 from . import catalogue
 from .findings import Finding, finding
 from .i18n import Text
-from .rules import REGISTRY, Context, _label, _line_of, item_1, rule
+from .rules import REGISTRY, Context, _label, _at, item_1, rule, table_2_part
 from .values import format_value, is_number
 
 # A township-level body's name ends in one of these, optionally followed by the word for its
@@ -93,9 +93,9 @@ def _p1(ctx: Context) -> Iterator[Finding]:
         args = {"cell": _label(lim.cell), "value": value, "limit": lim.limit, "why": lim.why}
         if not is_number(value):
             yield finding(r.id, "na", status="not_assessable", values={"blank": [list(lim.cell)], "limit": lim.limit},
-                          line=_line_of(ctx, (lim.cell,)), args=args, **base)
+                          **_at(ctx, (lim.cell,)), args=args, **base)
         elif value > lim.limit:
-            yield finding(r.id, "fail", line=_line_of(ctx, (lim.cell,)), values={"value": value, "limit": lim.limit},
+            yield finding(r.id, "fail", **_at(ctx, (lim.cell,)), values={"value": value, "limit": lim.limit},
                           args=args, **base)
         else:
             yield finding(r.id, "pass", status="pass", values={"value": value, "limit": lim.limit}, args=args, **base)
@@ -118,12 +118,12 @@ def _p2(ctx: Context) -> Iterator[Finding]:
     blank = [k for k in cells if values.get(k) is None]
     if nonzero:
         figures = [f"{k[2]} {values[k]}" for k in nonzero]
-        yield finding(r.id, "fail", cells=tuple(nonzero), line=_line_of(ctx, nonzero),
+        yield finding(r.id, "fail", cells=tuple(nonzero), **_at(ctx, nonzero),
                       values={k[2]: values[k] for k in nonzero},
                       args={"row": rows[0], "figures": figures, "other_row": rows[1]}, **base)
     elif blank:
         yield finding(r.id, "na", status="not_assessable", cells=tuple(blank), values={"blank": [list(k) for k in blank]},
-                      line=_line_of(ctx, blank), args={"row": rows[0], "blank": [k[2] for k in blank]}, **base)
+                      **_at(ctx, blank), args={"row": rows[0], "blank": [k[2] for k in blank]}, **base)
     else:
         yield finding(r.id, "pass", status="pass", cells=cells, values={k[2]: values[k] for k in cells},
                       args={"row": rows[0]}, **base)
@@ -159,13 +159,13 @@ def _p3(ctx: Context) -> Iterator[Finding]:
         absent = _absent(values, (made, published))
         if absent:
             blank = [k for k in (published, made) if not is_number(values.get(k))]
-            yield finding(r.id, "na", status="not_assessable", line=_line_of(ctx, blank),
+            yield finding(r.id, "na", status="not_assessable", **_at(ctx, blank),
                           values={"blank": [list(k) for k in blank]}, args={"row": row, "absent": absent}, **base)
             continue
         args = {"row": row, "made": values[made], "published": values[published]}
         figures = {"made": values[made], "published": values[published]}
         if values[published] < values[made]:
-            yield finding(r.id, "fail", line=_line_of(ctx, (published, made)), values=figures, args=args, **base)
+            yield finding(r.id, "fail", **_at(ctx, (published, made)), values=figures, args=args, **base)
         else:
             yield finding(r.id, "pass", status="pass", values=figures, args=args, **base)
 
@@ -227,7 +227,7 @@ def _p4(ctx: Context) -> Iterator[Finding]:
         absent = _absent(values, needed)
         if absent:
             blank = [k for k in needed if not is_number(values.get(k))]
-            yield finding(r.id, "na", status="not_assessable", line=_line_of(ctx, blank),
+            yield finding(r.id, "na", status="not_assessable", **_at(ctx, blank),
                           values={"blank": [list(k) for k in blank]}, args={**args, "absent": absent}, **base)
             continue
         amount = values[check.amount]
@@ -238,7 +238,7 @@ def _p4(ctx: Context) -> Iterator[Finding]:
             # Money spent on "0 items": the limit is per item, and the total alone cannot tell a
             # typo from a real figure (the seed's 6874.6408 with its 9 items lost would look the
             # same as 8040 typed in 元), so say what is odd and judge nothing.
-            yield finding(r.id, "no_items", status="not_assessable", line=_line_of(ctx, (check.items,)),
+            yield finding(r.id, "no_items", status="not_assessable", **_at(ctx, (check.items,)),
                           values={"value": amount, "items": items}, args={**args, "items_cell": check.items[2]}, **base)
             continue
         per_item = ""
@@ -247,7 +247,7 @@ def _p4(ctx: Context) -> Iterator[Finding]:
             figures.update(items=items, per_item=amount / items)
             per_item = "_items"
         if amount > check.limit * (items or 1):
-            yield finding(r.id, "fail" + per_item, line=_line_of(ctx, (check.amount,)), values=figures, args=args,
+            yield finding(r.id, "fail" + per_item, **_at(ctx, (check.amount,)), values=figures, args=args,
                           **base)
         else:
             yield finding(r.id, "pass" + per_item, status="pass", values=figures, args=args, **base)
@@ -277,7 +277,7 @@ def _p5(ctx: Context) -> Iterator[Finding]:
             absent = _absent(values, (previous, change))
             if absent:
                 blank = [k for k in (change, previous) if not is_number(values.get(k))]
-                yield finding(r.id, "na", status="not_assessable", line=_line_of(ctx, blank),
+                yield finding(r.id, "na", status="not_assessable", **_at(ctx, blank),
                               values={"blank": [list(k) for k in blank]}, args={"row": row, "absent": absent}, **base)
                 continue
             p, c = values[previous], values[change]
@@ -286,6 +286,6 @@ def _p5(ctx: Context) -> Iterator[Finding]:
                     "op": "-" if c < 0 else "+", "size": abs(c), "total": total}
             figures = {"previous": p, "change": c, "total": total}
             if total < 0:
-                yield finding(r.id, "fail", line=_line_of(ctx, (change, previous)), values=figures, args=args, **base)
+                yield finding(r.id, "fail", **_at(ctx, (change, previous)), values=figures, args=args, **base)
             else:
                 yield finding(r.id, "pass", status="pass", values=figures, args=args, **base)

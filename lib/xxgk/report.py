@@ -76,6 +76,12 @@ def build_report(root: Path | str, township: str, year: int) -> Report:
         findings.append(finding("W-NO-PARAMS", "missing", file=layout.display(params_path)))
 
     version = (params.format if params and params.format else None) or spec.version_for_year(year)
+    data_files = layout.data_files(township, year)
+    if len(data_files) > 1:
+        # Which one the office means cannot be guessed: a CSV and a workbook can disagree.
+        shown = [layout.display(p) for p in data_files]
+        findings.append(finding("E-TWO-FILES", "both", args={"files": shown}, file=shown[0], values={"files": shown}))
+        return Report(township, year, layout, version, None, None, params, findings, None, params_sha, params_fields)
     data_path = layout.data_file(township, year)
     loaded = load_figures(data_path, version, layout.display(data_path))
     findings.extend(loaded.findings)

@@ -116,25 +116,26 @@ def _blank(values: dict[Key, Value], keys: tuple[Key, ...]) -> list[Key]:
     return [k for k in keys if not is_number(values.get(k))]
 
 
-def _line_of(ctx: Context, cells) -> int | None:
-    """The line of the first of ``cells`` the file gives: put the cell a finding is about first."""
+def _at(ctx: Context, cells) -> dict:
+    """Where the file gives the first of ``cells`` it gives (its line, or its workbook cell), as
+    finding fields: put the cell a finding is about first."""
     for k in cells:
-        if k in ctx.figures.lines:
-            return ctx.figures.lines[k]
-    return None
+        if k in ctx.figures.positions:
+            return ctx.figures.positions[k].fields()
+    return {}
 
 
 def _result(r: Rule, ctx: Context, *, left: tuple[Key, ...], right: tuple[Key, ...],
             values: dict[Key, Value], where: dict, describe: Text | str, at_most: bool = False,
             subject: Key | None = None) -> Finding:
     """Compare Σleft with Σright (equal, or ≤ with ``at_most``); blank or n/a inputs make the
-    instance not assessable.  ``subject`` is the cell the result is about (a total), whose line
+    instance not assessable.  ``subject`` is the cell the result is about (a total), whose place
     a failure points at; by default the first of ``left``."""
     cells = tuple(dict.fromkeys((*left, *right)))
     missing = _blank(values, cells)
     base = dict(file=ctx.file, cells=cells, **where)
     if missing:
-        return finding(r.id, "na", status="not_assessable", line=_line_of(ctx, missing),
+        return finding(r.id, "na", status="not_assessable", **_at(ctx, missing),
                        args={"describe": describe, "blank": [_label(k) for k in missing]},
                        values={"blank": [list(k) for k in missing]}, **base)
     lhs, rhs = sum_of(values[k] for k in left), sum_of(values[k] for k in right)
@@ -144,7 +145,7 @@ def _result(r: Rule, ctx: Context, *, left: tuple[Key, ...], right: tuple[Key, .
         return finding(r.id, "pass", status="pass", args={"describe": describe, "left": lhs, "sign": sign, "right": rhs},
                        values={"left": lhs, "right": rhs}, **base)
     sign = ">" if at_most else "≠"
-    return finding(r.id, "fail", line=_line_of(ctx, (subject or left[0], *cells)),
+    return finding(r.id, "fail", **_at(ctx, (subject or left[0], *cells)),
                    args={"describe": describe, "left": lhs, "sign": sign, "right": rhs, "difference": lhs - rhs},
                    values={"left": lhs, "right": rhs}, **base)
 
@@ -160,7 +161,7 @@ def _total_rule(r: Rule, ctx: Context, totals: list[Total], *, given_only: bool)
         if given_only and t.cell in ctx.completed.computed:
             value = ctx.completed.values[t.cell]
             yield finding(r.id, "computed", status="not_assessable", file=ctx.file, cells=(t.cell,),
-                          line=_line_of(ctx, (t.cell,)), args={"describe": describe, "value": value},
+                          **_at(ctx, (t.cell,)), args={"describe": describe, "value": value},
                           values={"computed": value}, **where)
             continue
         yield _result(r, ctx, left=(t.cell,), right=t.parts, values=values, subject=t.cell, where=where,
@@ -247,7 +248,7 @@ def _r7(ctx: Context) -> Iterator[Finding]:
             only = bad[0][0] if len(bad) == 1 else None
             keys = tuple(c.key for c, _ in bad)
             detail = [catalogue.message("R7", "problem", cell=_label(c.key), why=p) for c, p in bad]
-            yield finding(r.id, "fail", line=_line_of(ctx, keys), cells=keys, row=only and only.row,
+            yield finding(r.id, "fail", **_at(ctx, keys), cells=keys, row=only and only.row,
                           column=only and only.column,
                           args={"table": table.id, "bad": len(bad), "checked": checked, "detail": detail},
                           values={**counts, "problems": [{"row": c.row, "column": c.column, "value": values.get(c.key),

@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from enum import Enum
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -123,9 +123,12 @@ class Table:
     cells: tuple[Cell, ...] = field(default=())
 
     def cell(self, row: str, column: str) -> Cell:
-        return self._index()[(row, column)]
+        return self._index[(row, column)]
 
+    @cached_property
     def _index(self) -> dict[tuple[str, str], Cell]:
+        # Built once per table: loading a data file looks up every cell, and rebuilding it for each
+        # lookup made loading quadratic in the number of cells.
         return {(c.row, c.column): c for c in self.cells}
 
     @property
@@ -264,9 +267,15 @@ def read_format(path: Path) -> Format:
         raise FormatError(f"{where}: not a format file the kit can read: {e}") from e
 
 
-def _folders() -> list[Path]:
-    extra = [Path(p) for p in os.environ.get(ENV, "").split(os.pathsep) if p.strip()]
+def _folders(env: str) -> list[Path]:
+    extra = [Path(p) for p in env.split(os.pathsep) if p.strip()]
     return [FORMATS_DIR, *extra]
+
+
+@cache
+def _registry_for(env: str) -> dict[str, Format]:
+    # Keyed by the variable's text: loading a data file asks for its format once per cell.
+    return _registry(tuple(_folders(env)))
 
 
 @cache
@@ -281,7 +290,7 @@ def _registry(folders: tuple[Path, ...]) -> dict[str, Format]:
 
 def registry() -> dict[str, Format]:
     """Every version the kit knows, oldest first."""
-    return _registry(tuple(_folders()))
+    return _registry_for(os.environ.get(ENV, ""))
 
 
 def versions() -> tuple[str, ...]:

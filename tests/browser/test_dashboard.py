@@ -148,3 +148,66 @@ def test_filter_by_rule_id_finds_the_reports_failing_it(dashboard, batch_root):
     page.locator("#filter").fill("m-blank")
     wait_shown(page, len(failing), len(manifest["reports"]))
     assert sorted(visible_rows(page)) == failing
+
+
+# --- the township view ---------------------------------------------------------------------------
+
+
+def visible_townships(page) -> list[str]:
+    return page.locator("#townships-table tbody tr:visible").evaluate_all(
+        "rs => rs.map(r => r.cells[0].textContent.trim())")
+
+
+def by_township(summary) -> dict[str, dict[str, dict[str, str]]]:
+    out: dict[str, dict[str, dict[str, str]]] = {}
+    for r in summary:
+        out.setdefault(r["township"], {})[r["year"]] = r
+    return out
+
+
+def test_township_view_sorts_filters_and_links(dashboard, batch_root, summary):
+    page = dashboard.page
+    townships = by_township(summary)
+    total = len(townships)
+    page.locator("nav").get_by_role("link", name="按乡镇").click()
+    assert page.locator("#townships-shown").text_content().strip() == f"{total} / {total}"
+    assert visible_townships(page) == sorted(townships)
+
+    # Sort by a figure of one year: townships without that year's figure last, either way.
+    heading = page.locator("#townships-table thead th[data-year='2021'][data-figure='new_applications']")
+    heading.click()
+    def figure(t: str) -> float | None:
+        return _as_number(townships[t].get("2021", {}).get("new_applications", ""))
+
+    numbered = sorted((t for t in sorted(townships) if figure(t) is not None), key=figure)  # ties keep the name order
+    assert visible_townships(page)[:len(numbered)] == numbered
+    assert set(visible_townships(page)[len(numbered):]) == set(townships) - set(numbered)
+    heading.click()
+    assert heading.get_attribute("aria-sort") == "descending"
+    shown = visible_townships(page)
+    assert [figure(t) for t in shown[:len(numbered)]] == sorted((figure(t) for t in numbered), reverse=True)
+    assert set(shown[len(numbered):]) == set(townships) - set(numbered)
+
+    # Filter by typing, and by a status any of the township's years has.
+    box = page.locator("#townships-filter")
+    box.click()
+    box.press_sequentially(SEED[0][:2])
+    page.wait_for_function("() => document.getElementById('townships-shown').textContent.trim() === '1 / " + str(total) + "'")
+    assert visible_townships(page) == [SEED[0]]
+    box.fill("")
+    box.press("Backspace")
+    page.locator("#townships-status-filter").select_option("input errors")
+    failing = {t for t, years in townships.items() if any(r["status"] == "input errors" for r in years.values())}
+    page.wait_for_function("n => document.getElementById('townships-shown').textContent.trim().startsWith(n + ' /')",
+                           arg=str(len(failing)))
+    assert set(visible_townships(page)) == failing and BROKEN in failing
+    # The report view's own filter did not move.
+    assert page.locator("#shown").text_content().strip() == f"{len(summary)} / {len(summary)}"
+
+    # A year's status links to that year's report.
+    page.locator("#townships-status-filter").select_option("")
+    row = page.locator("#townships-table tbody tr", has_text=SEED[0])
+    with page.expect_navigation():
+        row.locator(f"td.status a[href*='{SEED[1]}/']").click()
+    assert page.url == (batch_root / "output" / str(SEED[1]) / f"{SEED[0]}.html").as_uri()
+    assert page.locator("#trend").count() == 1  # the review copy, with its trend panel

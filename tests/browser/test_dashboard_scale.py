@@ -116,3 +116,82 @@ def _check_in_browser(sync_playwright, chromium, flags, path: Path) -> None:
             browser.close()
 
 
+
+
+def test_township_view_with_10000_townships(tmp_path, chromium):
+    """Two years each: 20,000 reports in the report view and 10,000 rows in the township view."""
+    from playwright.sync_api import sync_playwright
+
+    r8 = {"rule": "R8", "title": "结转链断开", "severity": "warning", "count": 1, "messages": ["…"]}
+    entries = []
+    for year in (2020, 2021):
+        for i in range(10_000):
+            figures = {"new_applications": str((i * 7919 + year) % 1000), "granted": str(i % 50), "carried_out": str(i % 5),
+                       "reviews": str(i % 3), "lawsuits": "" if i % 97 == 0 else str(i % 4)}
+            failed = [r8] if year == 2021 and i % 7 == 0 else []
+            entries.append(entry(f"示例镇{i:05d}", year, mf.WARNINGS if failed else mf.OK, figures=figures,
+                                 failed_checks=failed))
+    path = tmp_path / "index.html"
+    path.write_text(dashboard.index_html(entries), encoding="utf-8")
+    failure: list[BaseException] = []
+
+    def check() -> None:
+        try:
+            _check_townships(sync_playwright, chromium, path)
+        except BaseException as e:  # re-raised below, in the test's thread
+            failure.append(e)
+
+    worker = threading.Thread(target=check)
+    worker.start()
+    worker.join()
+    if failure:
+        raise failure[0]
+
+
+def _check_townships(sync_playwright, chromium, path: Path) -> None:
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(chromium), args=list(browser.FLAGS))
+        try:
+            context = b.new_context()
+            requests = []
+            context.on("request", lambda r: requests.append(r.url))
+            p = context.new_page()
+            p.goto(path.as_uri())
+            assert p.locator("#townships-table tbody tr").count() == 200
+            assert p.inner_text("#townships-shown") == "10000 / 10000"
+            assert p.inner_text("#townships-page-info") == "1 / 50"
+            assert p.inner_text("#shown") == "20000 / 20000"
+
+            def column(year: str, figure: str) -> list[str]:
+                n = int(p.get_attribute(f"#townships-table th[data-year='{year}'][data-figure='{figure}']", "data-col"))
+                return p.evaluate(f"Array.from(document.querySelectorAll('#townships-table tbody tr'))"
+                                  f".map(r => r.cells[{n}].textContent)")
+
+            p.click("#townships-table th[data-year='2021'][data-figure='new_applications']")
+            first = [int(v) for v in column("2021", "new_applications")]
+            assert first == sorted(first) and first[0] == 0
+            p.click("#townships-page-next")
+            second = [int(v) for v in column("2021", "new_applications")]
+            assert second == sorted(second) and second[0] >= first[-1]
+            assert p.inner_text("#townships-page-info") == "2 / 50"
+
+            # The pair column sorts by how many cross-year checks failed: R8 first when descending.
+            pair = "#townships-table th[data-pair='2020-2021']"
+            p.click(pair)
+            p.click(pair)
+            n = int(p.get_attribute(pair, "data-col"))
+            cells = p.evaluate(f"Array.from(document.querySelectorAll('#townships-table tbody tr')).map(r => r.cells[{n}].textContent)")
+            assert cells == ["结转链断开 (R8)"] * 200
+
+            p.fill("#townships-filter", "R8")
+            want = sum(1 for i in range(10_000) if i % 7 == 0)
+            p.wait_for_function(f"document.getElementById('townships-shown').textContent === '{want} / 10000'")
+            p.fill("#townships-filter", "示例镇0004")
+            p.wait_for_function("document.getElementById('townships-shown').textContent === '10 / 10000'")
+            p.fill("#townships-filter", "")
+            p.select_option("#townships-status-filter", mf.WARNINGS)
+            p.wait_for_function(f"document.getElementById('townships-shown').textContent === '{want} / 10000'")
+            assert p.inner_text("#shown") == "20000 / 20000"  # the report view's filters are its own
+            assert requests == [path.as_uri()]
+        finally:
+            b.close()
