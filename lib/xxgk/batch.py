@@ -123,9 +123,19 @@ class Options:
     strict: bool = False
     publish: bool = False
     engine: str = "auto"
-    to: str = "html"  # "pdf": also print each page to PDF (xxgk.pdf)
+    to: str = "html"  # an output format of xxgk.writers: "pdf", "docx" also write that file of each copy to publish
     #: Language of the review panel, banner and messages; "" for the process's (``--lang``, XXGK_LANG).
     lang: str = ""
+
+    def __post_init__(self) -> None:
+        from . import writers
+
+        try:
+            writer = writers.get(self.to)
+        except ValueError as e:
+            raise UsageError(str(e)) from None
+        if writer.publish:  # pdf and docx are of the copy to publish, however the options were made
+            object.__setattr__(self, "publish", True)
 
     def resolved_lang(self) -> str:
         from .i18n import get_lang
@@ -284,7 +294,7 @@ def render_one(root: Path, township: str, year: int, *, publish: bool, strict: b
         first = ": ".join(x for x in (errors[0].where(), errors[0].text()) if x) if errors else ""
         error = tr("输入错误 {n} 项；第一项：{first}", "{n} input error(s); first: {first}", n=tally(errors).errors, first=first)
     outputs = {}
-    for name, path in (("html", result.html_path), ("ipynb", result.notebook_path), ("pdf", result.pdf_path)):
+    for name, path in (("html", result.html_path), ("ipynb", result.notebook_path), *result.files.items()):
         if path is not None and Path(path).exists():
             p = Path(path)
             outputs[name] = {"path": p.relative_to(layout.root / "output").as_posix(), "bytes": p.stat().st_size}
@@ -301,7 +311,7 @@ def render_one(root: Path, township: str, year: int, *, publish: bool, strict: b
         "counts": tally(findings).as_dict(),
         "failed_checks": _failed_checks(findings, report.version if report else None),
         "figures": _figures(report),
-        "copy": mf.PUBLISHED if publish else mf.REVIEW,
+        "copy": mf.PUBLISHED if result.publish else mf.REVIEW,
         "outputs": outputs,
         "stale": stale,
         "start_failed": result.status == "failed" and _never_started(result.notebook_path),
