@@ -36,6 +36,7 @@ lang: str = "zh"  # language of the review banner, the 数据核验 panel and th
 from IPython.display import HTML, display
 
 from xxgk import html
+from xxgk.compose import build_document
 from xxgk.i18n import set_lang
 from xxgk.notebook import stop_on_input_errors, template_sha256
 from xxgk.report import build_report
@@ -49,6 +50,9 @@ set_lang(lang)
 report = build_report(root, township, year)
 # Input errors would make a silently wrong report: list them and stop here.
 stop_on_input_errors(report)
+# The report as one document, built once: the cells below print it piece by piece, and
+# `xxgk render --to docx` writes the same document as a Word file.
+document = build_document(report, publish=publish, template_sha256=template_sha256())
 
 # %% tags=["xxgk-explore"]
 # For a closer look in JupyterLab, left out of the exported page (as are the next two cells).
@@ -74,28 +78,28 @@ display(HTML(frames.to_html(figures)))
 display(HTML(html.banner(report, publish=publish)))
 
 # %%
-display(HTML(html.title_block(report)))
+display(HTML(html.title_block(document)))
 
 # %%
-display(HTML(html.section(report, 1, publish=publish)))
+display(HTML(html.section(document, 1)))
 
 # %%
-display(HTML(html.section(report, 2, publish=publish)))
+display(HTML(html.section(document, 2)))
 
 # %%
-display(HTML(html.section(report, 3, publish=publish)))
+display(HTML(html.section(document, 3)))
 
 # %%
-display(HTML(html.section(report, 4, publish=publish)))
+display(HTML(html.section(document, 4)))
 
 # %%
-display(HTML(html.section(report, 5, publish=publish)))
+display(HTML(html.section(document, 5)))
 
 # %%
-display(HTML(html.section(report, 6, publish=publish)))
+display(HTML(html.section(document, 6)))
 
 # %%
-display(HTML(html.signature_block(report)))
+display(HTML(html.signature_block(document)))
 
 # %%
 display(HTML(html.review_panel(report, publish=publish)))
@@ -105,4 +109,4 @@ display(HTML(html.review_panel(report, publish=publish)))
 display(HTML(html.trend_panel(report, publish=publish)))
 
 # %%
-display(HTML(html.provenance_footer(report, template_sha256=template_sha256())))
+display(HTML(html.provenance_footer(document)))

@@ -176,7 +176,7 @@ def test_working_copy_is_never_overwritten_without_force(tmp_path):
     args = ("--township", SEED[0], "--year", str(SEED[1]), "--root", str(root))
     assert notebook_cmd(*args).exit_code == 0
     copy = root / "notebooks" / "work" / f"{SEED[1]}-{SEED[0]}.ipynb"
-    copy.write_text(copy.read_text(encoding="utf-8").replace("html.section(report, 3", "html.section(report, 4"),
+    copy.write_text(copy.read_text(encoding="utf-8").replace("html.section(document, 3", "html.section(document, 4"),
                     encoding="utf-8")
     explored = copy.read_bytes()
     again = notebook_cmd(*args)
@@ -185,7 +185,7 @@ def test_working_copy_is_never_overwritten_without_force(tmp_path):
     assert copy.read_bytes() == explored
     forced = notebook_cmd(*args, "--force")
     assert forced.exit_code == 0 and copy.read_bytes() != explored
-    assert "html.section(report, 3" in copy.read_text(encoding="utf-8")
+    assert "html.section(document, 3" in copy.read_text(encoding="utf-8")
     assert sorted(p.name for p in copy.parent.iterdir()) == [copy.name]  # no temporary left
 
 

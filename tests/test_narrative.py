@@ -11,7 +11,8 @@ import pytest
 from report_roots import write_report
 from xxgk import spec
 from xxgk.html import banner, review_panel, section
-from xxgk.narrative import PLACEHOLDERS, placeholder_findings, placeholder_values, render_field, render_markdown
+from xxgk.html_narrative import render_field, render_markdown
+from xxgk.narrative import PLACEHOLDERS, placeholder_findings, placeholder_values
 from xxgk.report import build_report
 
 MAIN = Path(__file__).resolve().parents[1]

@@ -46,7 +46,7 @@ def test_pair_comparison_notices_a_drifted_cell(tmp_path):
     # The comparison above must not be blind: an edit to one side only is caught.
     py_text = notebook.paired_path().read_text(encoding="utf-8")
     drifted = tmp_path / "annual_report.py"
-    drifted.write_text(py_text.replace("html.section(report, 3,", "html.section(report, 4,"), encoding="utf-8")
+    drifted.write_text(py_text.replace("html.section(document, 3)", "html.section(document, 4)"), encoding="utf-8")
     assert _cells(jupytext.read(notebook.template_path())) != _cells(jupytext.read(drifted))
 
 

@@ -379,7 +379,7 @@ def test_one_line_one_paragraph(tmp_path):
     params = ("township: 子镇\nyear: 2021\nbody: 子镇人民政府\npublish_date: 2022-01-20\noverview: |\n"
               + "".join(f"  {line}\n" for line in pasted.splitlines()))
     write_report(tmp_path, "子镇", 2021, consistent_values(), params=params)
-    from xxgk.narrative import render_field
+    from xxgk.html_narrative import render_field
 
     html = render_field(build_report(tmp_path, "子镇", 2021), "overview")
     paragraphs = [p.text_content() for p in lxml.html.fromstring(f"<div>{html}</div>").xpath("//p")]

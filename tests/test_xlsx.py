@@ -367,9 +367,9 @@ def _render_both(tmp_path: Path, reports: list[tuple[str, int, dict]]) -> tuple[
 
 def _without_data_file(page: str, township: str, year: int, suffix: str) -> str:
     name = f"data/{year}/{township}{suffix}"
-    # Named in the provenance footer with its hash, and by the findings about the file as a whole
-    # (the cross-year checks when there is no last year).
-    assert page.count(name + " sha256 <code>") == 1
+    # Named with its hash in the provenance footer and in the trend panel's sources, and by the
+    # findings about the file as a whole (the cross-year checks when there is no last year).
+    assert page.count(name + " sha256 <code>") == 2
     page = re.sub(re.escape(name) + r" sha256 <code>[0-9a-f]{64}</code>", "DATA", page)
     return page.replace(name, "DATA")
 

@@ -96,12 +96,22 @@ class Options:
     strict: bool = False
     publish: bool = False
     engine: str = "auto"
-    to: str = "html"  # "pdf": also print each page to PDF (xxgk.pdf)
+    to: str = "html"  # an output format of xxgk.writers: "pdf", "docx" also write that file of each copy to publish
     #: Language of the review panel, banner and messages; "" for the process's (``--lang``, XXGK_LANG).
     lang: str = ""
     #: Where the reports run: None for this machine's worker processes, else a pool's address
     #: (``tcp://host:8786``, ``local:4``; see :mod:`xxgk.pools`).
     scheduler: str | None = None
+
+    def __post_init__(self) -> None:
+        from . import writers
+
+        try:
+            writer = writers.get(self.to)
+        except ValueError as e:
+            raise UsageError(str(e)) from None
+        if writer.publish:  # pdf and docx are of the copy to publish, however the options were made
+            object.__setattr__(self, "publish", True)
 
     def resolved_lang(self) -> str:
         from .i18n import get_lang

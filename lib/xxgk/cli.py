@@ -13,7 +13,7 @@ from typing import Optional
 
 import typer
 
-from . import __version__, spec
+from . import __version__, spec, writers
 from .csv_input import template_csv
 from .i18n import set_lang, tr
 
@@ -146,9 +146,12 @@ def check(
     raise typer.Exit(checking.main(root, township, year, strict, format.value, verbose=verbose))
 
 
-class OutputFormat(str, Enum):
-    html = "html"
-    pdf = "pdf"
+#: ``--to``'s choices: the output formats of :mod:`xxgk.writers`, one writer module each.
+OutputFormat = Enum("OutputFormat", {name: name for name in writers.names()}, type=str)
+
+
+def _to_help() -> str:
+    return tr("", " ").join(w.help.render() for w in writers.registry().values())
 
 
 @app.command(help=tr(
@@ -168,10 +171,7 @@ def render(
                                          "The copy to publish: no review banner, cell highlights or 数据核验 panel.")),
     strict: bool = typer.Option(False, "--strict", help=tr("有警告也不生成，而不只是错误。",
                                                             "Refuse to render when there are warnings, not only errors.")),
-    to: OutputFormat = typer.Option(OutputFormat.html, "--to", case_sensitive=False,
-                                    help=tr("pdf：另用无界面 Chromium 把发布稿打印为 A4 PDF（即 --publish）。",
-                                            "pdf: also print the published copy to A4 PDF, output/<year>/<township>.pdf, "
-                                            "through headless Chromium (implies --publish).")),
+    to: OutputFormat = typer.Option(OutputFormat(writers.DEFAULT), "--to", case_sensitive=False, help=_to_help()),
     lang: Optional[str] = LANG_OPTION,
 ) -> None:
     """Render one report: output/<year>/<township>.html and the executed notebook beside it.
@@ -184,7 +184,7 @@ def render(
     from .check import Checked, write_text
     from .findings import tally, tally_text
 
-    publish = publish or to is OutputFormat.pdf  # what is printed is what an office publishes
+    publish = publish or writers.get(to.value).publish  # what is printed or filed is what an office publishes
 
     try:
         result = rendering.render(root, township, year, publish=publish, strict=strict, to=to.value)
@@ -260,9 +260,7 @@ def batch(
                                                "kernel：每份报告一个 Jupyter 内核，与 xxgk render 相同；auto：能派生进程时用 inprocess。",
                                                "inprocess: a fresh process forked per report, cells run in a fresh IPython shell (fast); "
                                                "kernel: a Jupyter kernel per report, as xxgk render; auto: inprocess where fork exists.")),
-    to: OutputFormat = typer.Option(OutputFormat.html, "--to", case_sensitive=False,
-                                    help=tr("pdf：另把每份发布稿打印为 A4 PDF（即 --publish）。",
-                                            "pdf: also print each published copy to A4 PDF beside its HTML (implies --publish).")),
+    to: OutputFormat = typer.Option(OutputFormat(writers.DEFAULT), "--to", case_sensitive=False, help=_to_help()),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help=tr(
         "在 dask 集群上生成：tcp://主机:端口 为运行中的调度器；local:N 在本机启动 N 个工作进程试用。默认：本机的工作进程（-j）。",
         "Render on a dask cluster: tcp://host:port of a running scheduler, or local:N to start N worker processes "
@@ -279,13 +277,13 @@ def batch(
     from .batch_display import display_for, summary_lines
     from .pools import PoolError
 
-    publish = publish or to is OutputFormat.pdf
-    if to is OutputFormat.pdf and not scheduler:  # a cluster's workers print the PDFs, with their browser
-        from .browser import missing
-
-        if missing():
-            typer.echo(tr("错误：无法打印 PDF：{why}", "error: cannot print PDF: {why}", why=missing()), err=True)
-            raise typer.Exit(1)
+    writer = writers.get(to.value)
+    publish = publish or writer.publish
+    lacking = None if scheduler else writer.missing()  # a cluster's workers write the files, with their programs
+    if lacking:  # before any report is checked or rendered
+        typer.echo(tr("错误：无法生成 {fmt}：{why}", "error: cannot write {fmt}: {why}", fmt=to.value.upper(), why=lacking),
+                   err=True)
+        raise typer.Exit(1)
     try:
         opts = batching.Options(root=root, years=batching.parse_years(years),
                                 townships=batching.parse_townships(townships), jobs=jobs, force=force,

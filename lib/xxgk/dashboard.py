@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 from markupsafe import escape
 
-from . import __version__, spec
+from . import __version__, spec, writers
 from . import manifest as mf
 from .atomic import write_streamed
 from .i18n import T, get_lang, tr
@@ -80,7 +80,7 @@ NO_RESULT = "—"
 
 #: summary.csv columns, in order (the dashboard's rows, for analysts' own tools).
 CSV_COLUMNS = ("township", "year", "format", "status", *(name for name, _, _ in COUNTS), "not_assessable", "passed",
-               *(name for name, _, _ in FIGURES), "html", "notebook", "published_html", "pdf", "error")
+               *(name for name, _, _ in FIGURES), "html", "notebook", "published_html", *writers.file_formats(), "error")
 
 
 def _asset(name: str) -> str:
@@ -119,7 +119,7 @@ def row_of(e: dict[str, Any]) -> dict[str, Any]:
         "html": _link(e, "html") or "",
         "notebook": _link(e, "ipynb") or "",
         "published_html": _link(e, "html", mf.PUBLISHED) or "",
-        "pdf": _link(e, "pdf", mf.PUBLISHED) or "",
+        **{name: _link(e, name, mf.PUBLISHED) or "" for name in writers.file_formats()},
         "error": e.get("error") or "",
         # Not a column: what the text filter also matches, so typing R1 finds the reports failing R1.
         "checks": " ".join(f'{c.get("rule", "")} {c.get("title", "")}' for c in e.get("failed_checks") or []),
@@ -162,8 +162,9 @@ def _report_row(row: dict[str, Any]) -> str:
         links.append(f'<a href="{escape(_href(row["notebook"]))}">ipynb</a>')
     if row["published_html"]:
         links.append(f'<a href="{escape(_href(row["published_html"]))}" class="published">{escape(tr("发布稿", "published"))}</a>')
-    if row["pdf"]:
-        links.append(f'<a href="{escape(_href(row["pdf"]))}" class="published">PDF</a>')
+    for name in writers.file_formats():  # PDF, Word: beside the published page
+        if row[name]:
+            links.append(f'<a href="{escape(_href(row[name]))}" class="published">{escape(name.upper())}</a>')
     cells = [
         f'<td>{escape(row["township"])}</td>',
         f'<td class="num">{escape(row["year"])}</td>',

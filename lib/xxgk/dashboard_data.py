@@ -30,23 +30,31 @@ RULE_ROWS = 1_000
 
 #: Every figure any view shows, in the order a report's array gives them.
 FIGURE_NAMES = tuple(dict.fromkeys([name for name, _, _ in FIGURES] + [name for name, _, _ in TOWNSHIP_FIGURES]))
-#: The files a report may link, with the bit standing for the usual path of each.
-_FILES = (("html", mf.REVIEW, 1, "{y}/{t}.html"), ("ipynb", mf.REVIEW, 2, "{y}/{t}.ipynb"),
-          ("html", mf.PUBLISHED, 4, "{y}/published/{t}.html"), ("pdf", mf.PUBLISHED, 8, "{y}/published/{t}.pdf"))
+
+
+def _files_linked() -> tuple[tuple[str, str, str], ...]:
+    """The files a report may link, in the order its row links them, with the usual path of each:
+    the review page and notebook, the published page, then each format's file beside it (PDF, Word:
+    :mod:`xxgk.writers`).  Bit ``1 << i`` of a report's files stands for the ``i``-th at its usual path."""
+    from . import writers
+
+    return (("html", mf.REVIEW, "{y}/{t}.html"), ("ipynb", mf.REVIEW, "{y}/{t}.ipynb"),
+            ("html", mf.PUBLISHED, "{y}/published/{t}.html"),
+            *((name, mf.PUBLISHED, "{y}/published/{t}" + writers.get(name).suffix) for name in writers.file_formats()))
 
 
 def large(entries: Collection[Any]) -> bool:
     return len(entries) > ROWS_IN_PAGE
 
 
-def _files(e: dict[str, Any], township: str, year: Any) -> int | list[str]:
+def _files(e: dict[str, Any], township: str, year: Any, linked: tuple[tuple[str, str, str], ...]) -> int | list[str]:
     """A bit per file at its usual path; the paths themselves (empty where none) otherwise."""
-    paths = [_link(e, name, copy) or "" for name, copy, _, _ in _FILES]
+    paths = [_link(e, name, copy) or "" for name, copy, _ in linked]
     bits = 0
-    for path, (_, _, bit, usual) in zip(paths, _FILES):
+    for i, (path, (_, _, usual)) in enumerate(zip(paths, linked)):
         if path and path != usual.format(y=year, t=township):
             return paths
-        bits |= bit if path else 0
+        bits |= 1 << i if path else 0
     return bits
 
 
@@ -66,14 +74,14 @@ def _check(c: dict[str, Any], titles: dict[str, str]) -> list[Any]:
     return out
 
 
-def record(e: dict[str, Any], titles: dict[str, str]) -> list[Any]:
+def record(e: dict[str, Any], titles: dict[str, str], linked: tuple[tuple[str, str, str], ...]) -> list[Any]:
     counts = e.get("counts") or {}
     figures = e.get("figures") or {}
     township, year = e.get("township", ""), e.get("year", "")
     return [township, year, e.get("version") or "", e.get("status", ""),
             *(counts.get(name, 0) for name, _, _ in COUNTS),
             [str(figures.get(name, "")) for name in FIGURE_NAMES],
-            _files(e, township, year), e.get("error") or "",
+            _files(e, township, year, linked), e.get("error") or "",
             [_check(c, titles) for c in e.get("failed_checks") or []]]
 
 
@@ -85,12 +93,13 @@ def _json(value: Any) -> str:
 def script(entries: Collection[dict[str, Any]], years: list[int], pairs: set[int]) -> Iterator[str]:
     """``<script type="application/json" id="dashboard-data">`` with every row, in pieces."""
     titles: dict[str, str] = {}
+    linked = _files_linked()
     by_township: dict[str, dict[int, int]] = {}
     yield '<script type="application/json" id="dashboard-data">{"reports":[\n'
     for i, e in enumerate(entries):
         if i:
             yield ",\n"
-        yield _json(record(e, titles))
+        yield _json(record(e, titles, linked))
         if isinstance(e.get("year"), int):
             by_township.setdefault(str(e.get("township", "")), {})[e["year"]] = i
     townships = [[name, [reports.get(y, -1) for y in years]] for name, reports in sorted(by_township.items())]
@@ -99,8 +108,10 @@ def script(entries: Collection[dict[str, Any]], years: list[int], pairs: set[int
         "figures": {"reports": [FIGURE_NAMES.index(n) for n, _, _ in FIGURES],
                     "townships": [FIGURE_NAMES.index(n) for n, _, _ in TOWNSHIP_FIGURES]},
         "statuses": {s: [_status_text(s), STATUS_RANK.get(s, 9)] for s in mf.STATUSES},
+        "files": {"usual": [usual for _, _, usual in linked],
+                  "text": ["HTML", "ipynb", tr("发布稿", "published"), *(name.upper() for name, _, _ in linked[3:])]},
         "titles": titles, "crossRules": list(CROSS_YEAR_RULES), "ruleRows": RULE_ROWS,
-        "text": {"published": tr("发布稿", "published"), "none": NO_RESULT, "sep": tr("；", "; "),
+        "text": {"none": NO_RESULT, "sep": tr("；", "; "),
                  "more": tr("… 另有 {n} 处", "… {n} more", n="{n}"),
                  "capped": tr("仅列出前 {shown} 份，共 {n} 份；在“按报告”中筛选 {rule} 可见全部",
                               "the first {shown} of {n} reports; filter the report view by {rule} to see them all",

@@ -1,9 +1,12 @@
-"""Narrative text from the params file: Markdown → safe HTML, with computed figures filled in.
+"""Narrative text from the params file: Markdown parsed once into the document model, with
+computed figures filled in.
 
-Markdown is rendered by markdown-it-py with raw HTML disabled, so ``<script>`` or an
-``onerror=`` attribute in a params file prints as visible text, and links with ``javascript:``
-(or other unsafe schemes) are not made links.  Images are never embedded (a report makes no
-network request when opened): an image reference prints as a visible marker.
+Markdown is parsed by markdown-it-py with raw HTML disabled, so ``<script>`` or an ``onerror=``
+attribute in a params file prints as visible text, and links with ``javascript:`` (or other
+unsafe schemes) are not made links.  Images are never embedded (a report makes no network request
+when opened): an image reference prints as a visible marker.  :func:`field_blocks` gives a field
+as the model's blocks (:mod:`xxgk.markdown_model`); the outputs write those
+(:mod:`xxgk.html_narrative` for HTML).
 
 Placeholders
 ------------
@@ -23,12 +26,12 @@ from typing import TYPE_CHECKING, Callable, Mapping
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from markupsafe import Markup
 
 from . import spec
+from .document import Block, Fill
 from .findings import Finding, finding
-from .html_tags import el
 from .load import Key
+from .markdown_model import blocks
 from .values import NA, Value, format_value, is_number
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -41,7 +44,6 @@ MISSING_MARK = "［数据缺失］"
 NA_MARK = "［不适用］"
 
 _PLACEHOLDER = re.compile(r"\{\{\s*(.*?)\s*\}\}", re.DOTALL)
-_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 # --- the placeholders -------------------------------------------------------------------------
 
@@ -235,29 +237,8 @@ def placeholder_values(report: "Report") -> dict[str, object]:
 
 # --- Markdown ---------------------------------------------------------------------------------
 
-
-def _image(self, tokens, idx, options, env) -> str:
-    # Embedding would make the page fetch the address when opened; show that an image was meant.
-    token = tokens[idx]
-    alt = self.renderInlineAsText(token.children or [], options, env)
-    return str(el("span", f"［图片：{alt}］", class_="image-ref", title=token.attrGet("src") or None))
-
-
-def _softbreak(self, tokens, idx, options, env) -> str:
-    # A line break inside a Chinese paragraph would print as a stray space between characters.
-    before = tokens[idx - 1].content[-1:] if idx > 0 else ""
-    after = tokens[idx + 1].content[:1] if idx + 1 < len(tokens) else ""
-    return "" if _CJK.match(before) and _CJK.match(after) else "\n"
-
-
-def _markdown() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "xhtmlOut": False})
-    md.add_render_rule("image", _image)
-    md.add_render_rule("softbreak", _softbreak)
-    return md
-
-
-_MD = _markdown()
+#: Raw HTML off: ``<script>`` in a params file is text in every output, never markup.
+_MD = MarkdownIt("commonmark", {"html": False, "xhtmlOut": False})
 
 
 # Placeholders are swapped for private-use sentinels before parsing: braces are punctuation to
@@ -266,7 +247,7 @@ _SENTINEL = re.compile("\ue000(\\d+)\ue001")
 _SENTINEL_IN_URL = re.compile("%EE%80%80(\\d+)%EE%80%81")
 
 
-def _fill_tokens(children: list[Token], names: list[str], fill: Callable[[str], Markup]) -> list[Token]:
+def _placeholder_tokens(children: list[Token], names: list[str]) -> list[Token]:
     out: list[Token] = []
     for tok in children:
         if tok.type != "text" or "\ue000" not in tok.content:
@@ -276,8 +257,7 @@ def _fill_tokens(children: list[Token], names: list[str], fill: Callable[[str], 
         for m in _SENTINEL.finditer(tok.content):
             if m.start() > pos:
                 out.append(Token("text", "", 0, content=tok.content[pos:m.start()]))
-            # html_inline is printed as is; fill() builds it from escaped text only.
-            out.append(Token("html_inline", "", 0, content=str(fill(names[int(m.group(1))]))))
+            out.append(Token("placeholder", "", 0, meta={"name": names[int(m.group(1))]}))
             pos = m.end()
         if pos < len(tok.content):
             out.append(Token("text", "", 0, content=tok.content[pos:]))
@@ -291,11 +271,12 @@ def _walk(tokens: list[Token]):
             yield from _walk(tok.children)
 
 
-def render_markdown(text: str, fill: Callable[[str], Markup] | None = None) -> str:
-    """Markdown to HTML with raw HTML disabled; ``{{name}}`` in text replaced by ``fill(name)``
-    if given (inside code or a link address it stays as written)."""
-    if fill is None:
-        return _MD.render(text)
+def parse_markdown(text: str, *, placeholders: bool = True) -> list[Token]:
+    """Markdown → markdown-it's tokens, each ``{{name}}`` in text a ``placeholder`` token
+    (``meta["name"]``); inside code, an image's text or a link address it stays as written.
+    :func:`xxgk.markdown_model.blocks` makes the document model of them."""
+    if not placeholders:
+        return _MD.parse(text)
     names: list[str] = []
 
     def mark(m: re.Match) -> str:
@@ -306,7 +287,7 @@ def render_markdown(text: str, fill: Callable[[str], Markup] | None = None) -> s
     tokens = _MD.parse(_PLACEHOLDER.sub(mark, text))
     for tok in tokens:
         if tok.type == "inline" and tok.children:
-            tok.children = _fill_tokens(tok.children, names, fill)
+            tok.children = _placeholder_tokens(tok.children, names)
 
     def literal(m: re.Match) -> str:
         return "{{" + names[int(m.group(1))] + "}}"
@@ -316,21 +297,22 @@ def render_markdown(text: str, fill: Callable[[str], Markup] | None = None) -> s
         for key, value in tok.attrs.items():
             if isinstance(value, str):
                 tok.attrs[key] = _SENTINEL_IN_URL.sub(literal, _SENTINEL.sub(literal, value))
-    return _MD.renderer.render(tokens, _MD.options, {})
+    return tokens
 
 
-def _filler(report: "Report") -> Callable[[str], Markup]:
+def filler(report: "Report") -> Callable[[str], Fill]:
+    """Each placeholder as this report prints it: its figure, or a visible marker."""
     available = placeholder_values(report)
 
-    def fill(name: str) -> Markup:
+    def fill(name: str) -> Fill:
         if name not in available:
-            return el("span", "{{" + name + "}}", class_="fill unknown", title="未知占位符（见数据核验）")
+            return Fill(name, "{{" + name + "}}", "unknown")
         value = available[name]
         if value is None:
-            return el("span", MISSING_MARK, class_="fill missing", title=f"数据缺失：{{{{{name}}}}}")
+            return Fill(name, MISSING_MARK, "missing")
         if value is NA:
-            return el("span", NA_MARK, class_="fill na", title=f"不适用：{{{{{name}}}}}")
-        return el("span", str(value), class_="fill", data_placeholder=name)
+            return Fill(name, NA_MARK, "na")
+        return Fill(name, str(value), "value")
     return fill
 
 
@@ -363,14 +345,15 @@ def paragraph_per_line(text: str) -> str:
     return "\n".join(out)
 
 
-def render_field(report: "Report", field: str) -> str | None:
-    """A params narrative field as HTML with its placeholders filled; None when not provided.
+def field_blocks(report: "Report", field: str) -> tuple[Block, ...] | None:
+    """A params narrative field as the document model's blocks, its placeholders filled; None
+    when not provided (no blocks when its Markdown holds nothing that prints).
 
     A single line break starts a new paragraph (:func:`paragraph_per_line`)."""
     text = getattr(report.params, field, None) if report.params is not None else None
     if text is None or not text.strip():
         return None
-    return render_markdown(paragraph_per_line(text), _filler(report))
+    return blocks(parse_markdown(paragraph_per_line(text)), filler(report))
 
 
 # --- placeholder problems, for the check step -------------------------------------------------

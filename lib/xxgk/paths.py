@@ -160,15 +160,20 @@ class Layout:
     def output_notebook(self, township: str, year: int, *, publish: bool = False) -> Path:
         return self.copy_dir(year, publish=publish) / f"{township}.ipynb"
 
-    def output_pdf(self, township: str, year: int) -> Path:
-        """Only the copy to publish is printed."""
-        return self.copy_dir(year, publish=True) / f"{township}.pdf"
+    def output_file(self, township: str, year: int, suffix: str) -> Path:
+        """The file of an output format (``.pdf``, ``.docx``): only the copy to publish has one,
+        beside its page."""
+        return self.copy_dir(year, publish=True) / f"{township}{suffix}"
 
     def outputs(self, township: str, year: int, *, publish: bool) -> tuple[Path, ...]:
         """Every file a copy of a report may have: what a failed render moves aside, what a killed
         worker may have left half-written."""
+        from .writers import published_suffixes
+
         files = (self.output_html(township, year, publish=publish), self.output_notebook(township, year, publish=publish))
-        return (*files, self.output_pdf(township, year)) if publish else files
+        if not publish:
+            return files
+        return (*files, *(self.output_file(township, year, suffix) for suffix in published_suffixes()))
 
     @staticmethod
     def stale(path: Path) -> Path:

@@ -1,4 +1,5 @@
-"""One township-year, end to end: check the inputs, run the notebook, export the page, write both.
+"""One township-year, end to end: check the inputs, run the notebook, export the page, write both,
+and the file of the output format asked for (:mod:`xxgk.writers`: PDF, Word).
 
 Nothing is written, and no kernel started, when the inputs have errors (or, under ``strict``,
 warnings). Each output file is written beside its target and renamed into place.
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from . import atomic, execute, export, html, notebook
+from . import atomic, compose, execute, export, html, notebook, writers
 from . import stale as stale_outputs
 from .findings import Finding, finding, has_errors, has_warnings
 from .i18n import T, get_lang, tr
@@ -39,8 +40,8 @@ class RenderResult:
     findings: list[Finding] = field(default_factory=list)
     html_path: Path | None = None
     notebook_path: Path | None = None
-    #: The page printed to A4 PDF (``to="pdf"``), see :mod:`xxgk.pdf`.
-    pdf_path: Path | None = None
+    #: The file of the output format asked for, by format (``{"docx": …/红旗满族乡.docx}``).
+    files: dict[str, Path] = field(default_factory=dict)
     #: One line, for ``failed`` (the execution error) and ``refused`` (why), in the analyst's language.
     error: str | None = None
     #: Why a report was refused: "input_errors", "warnings" (under ``strict``) or "incomplete"
@@ -67,8 +68,13 @@ class RenderResult:
         return self.status == "ok"
 
     @property
+    def pdf_path(self) -> Path | None:
+        """The page printed to A4 PDF (``to="pdf"``), see :mod:`xxgk.pdf`."""
+        return self.files.get("pdf")
+
+    @property
     def written(self) -> list[Path]:
-        return [p for p in (self.html_path, self.notebook_path, self.pdf_path) if p is not None]
+        return [p for p in (self.html_path, self.notebook_path, *self.files.values()) if p is not None]
 
 
 def refusal(findings: list[Finding], *, strict: bool) -> str | None:
@@ -96,7 +102,8 @@ def render(root: Path | str, township: str, year: int, *, publish: bool = False,
            engine: str = "kernel", to: str = "html", lang: str | None = None) -> RenderResult:
     """Render one copy of a report: the review copy (``output/<year>/<township>.html`` and the
     executed ``.ipynb``) or, with ``publish``, the copy to publish beside it in
-    ``output/<year>/published/`` (and its PDF with ``to="pdf"``).  Neither overwrites the other.
+    ``output/<year>/published/`` (and its PDF or Word file with ``to="pdf"`` or ``"docx"``, which
+    imply ``publish``).  Neither overwrites the other.
 
     Never raises on bad input or a failing notebook: the result says what happened.  When the copy
     cannot be made (input errors, a failed notebook, or a copy to publish that would print 未提供),
@@ -104,13 +111,18 @@ def render(root: Path | str, township: str, year: int, *, publish: bool = False,
     errors, since no copy can be made from those inputs — and a failed notebook is kept for
     inspection, so the folder never shows a page its inputs no longer make.
     """
+    writer = writers.get(to)
+    publish = publish or writer.publish
     timings: dict[str, float] = {}
     t = time.perf_counter()
     report = build_report(root, township, year)
     findings = list(report.findings)
     why = refusal(findings, strict=strict)
+    document = None
     if publish and why is None:
-        missing = html.not_provided(report)
+        # Built once here: what it lacks decides the refusal, and a writer writes it.
+        document = compose.build_document(report, publish=True, template_sha256=notebook.template_sha256())
+        missing = document.not_provided()
         if missing:
             params = report.layout.display(report.layout.params_file(township, year))
             findings.append(finding("E-PUBLISH-INCOMPLETE", "missing", file=params, values={"missing": missing},
@@ -125,13 +137,10 @@ def render(root: Path | str, township: str, year: int, *, publish: bool = False,
         return RenderResult(township, year, "refused", findings, error=_REFUSED[why].render(), refused_for=why,
                             timings=timings, report=report, stale=stale, publish=publish, aside=aside)
 
-    if to == "pdf":  # say so before the notebook runs, not after
-        from .browser import missing as lacking_browser
-
-        lacking = lacking_browser()
-        if lacking:
-            return RenderResult(township, year, "failed", findings, timings=timings, publish=publish,
-                                error=tr("无法打印 PDF：{why}", "cannot print PDF: {why}", why=lacking), report=report)
+    lacking = writer.missing()  # say so before the notebook runs, not after
+    if lacking:
+        return RenderResult(township, year, "failed", findings, timings=timings, publish=publish, report=report,
+                            error=tr("无法生成 {fmt}：{why}", "cannot write {fmt}: {why}", fmt=to.upper(), why=lacking))
 
     layout = report.layout
     html_path = layout.output_html(township, year, publish=publish)
@@ -162,17 +171,17 @@ def render(root: Path | str, township: str, year: int, *, publish: bool = False,
     atomic.write_text(nb_path, execute.dumps(nb))
     atomic.write_text(html_path, page)
     timings["write"] = time.perf_counter() - t
-    pdf_path = None
-    if to == "pdf":
-        from . import pdf
-
+    files: dict[str, Path] = {}
+    if writer.write is not None and writer.suffix:
+        assert document is not None, "a format with a file of its own writes the copy to publish"
         t = time.perf_counter()
         try:
-            pdf_path = pdf.print_pdf(html_path, layout.output_pdf(township, year))
-        except pdf.PdfError as e:
+            files[writer.name] = writer.write(writers.Output(document, html_path,
+                                                             layout.output_file(township, year, writer.suffix)))
+        except (writers.WriteError, OSError) as e:
             return RenderResult(township, year, "failed", findings, html_path, nb_path, error=str(e), timings=timings,
                                 report=report, publish=publish)
-        timings["pdf"] = time.perf_counter() - t
+        timings[writer.name] = time.perf_counter() - t
     stale_outputs.clear(layout, township, year, publish=publish)
-    return RenderResult(township, year, "ok", findings, html_path, nb_path, pdf_path, timings=timings, report=report,
+    return RenderResult(township, year, "ok", findings, html_path, nb_path, files, timings=timings, report=report,
                         publish=publish, cleared=True)

@@ -105,7 +105,7 @@ def render_one(root: Path, township: str, year: int, *, publish: bool, strict: b
         first = ": ".join(x for x in (errors[0].where(), errors[0].text()) if x) if errors else ""
         error = tr("输入错误 {n} 项；第一项：{first}", "{n} input error(s); first: {first}", n=tally(errors).errors, first=first)
     outputs = {}
-    for name, path in (("html", result.html_path), ("ipynb", result.notebook_path), ("pdf", result.pdf_path)):
+    for name, path in (("html", result.html_path), ("ipynb", result.notebook_path), *result.files.items()):
         if path is not None and Path(path).exists():
             p = Path(path)
             outputs[name] = {"path": p.relative_to(layout.root / "output").as_posix(), "bytes": p.stat().st_size}
@@ -118,7 +118,7 @@ def render_one(root: Path, township: str, year: int, *, publish: bool, strict: b
         "counts": tally(findings).as_dict(),
         "failed_checks": _failed_checks(findings, report.version if report else None),
         "figures": _figures(report),
-        "copy": mf.PUBLISHED if publish else mf.REVIEW,
+        "copy": mf.PUBLISHED if result.publish else mf.REVIEW,
         "outputs": outputs,
         "_start_failed": result.status == "failed" and _never_started(result.notebook_path),
         # What became of older outputs, for a batch that places this report's files itself.

@@ -33,8 +33,8 @@
   function statusLabel(s) { return D.statuses[s] ? D.statuses[s][0] : s; }
   function statusRank(s) { return D.statuses[s] ? D.statuses[s][1] : 9; }
 
-  var USUAL = ["{y}/{t}.html", "{y}/{t}.ipynb", "{y}/published/{t}.html", "{y}/published/{t}.pdf"];
-  // The report's files: review page, notebook, published page, PDF ("" where none).
+  var USUAL = D.files.usual;
+  // The report's files: review page, notebook, published page, each format's file ("" where none).
   function files(r) {
     var f = r[FILES];
     if (typeof f !== "number") return f;
@@ -82,7 +82,7 @@
   // --- the report view: dashboard._report_row -----------------------------------------------------
 
   var reportFigures = D.figures.reports;
-  var LINK_TEXT = ["HTML", "ipynb", D.text.published, "PDF"];
+  var LINK_TEXT = D.files.text;
 
   function reportLinks(r) {
     var out = [];
