@@ -77,3 +77,24 @@ def output_file(root: Path, township: str, year: int, suffix: str, *, published:
     path = folder / f"{township}{suffix}"
     assert path.is_file(), f"{path} was not written"
     return path
+
+
+def in_thread(fn, *args) -> None:
+    """Run ``fn(*args)`` with Playwright's synchronous API in a thread of its own: the browser
+    tests' session may already run Playwright's event loop in this one, and the synchronous API
+    refuses to start inside a running loop.  What it raises is raised here."""
+    import threading
+
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            fn(*args)
+        except BaseException as e:  # re-raised below, in the test's thread
+            failure.append(e)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join()
+    if failure:
+        raise failure[0]

@@ -10,13 +10,12 @@ on every step is the bound; the times are printed, for the README, not asserted)
 from __future__ import annotations
 
 import json
-import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from browser_support import skip_module_without_browser
+from browser_support import in_thread, skip_module_without_browser
 from xxgk import browser, dashboard, dashboard_data
 from xxgk import manifest as mf
 
@@ -81,24 +80,6 @@ def varied_entries() -> list[dict]:
                                       odd=i == 7)
             entries.append(e)
     return entries
-
-
-def in_thread(fn, *args) -> None:
-    """Playwright's synchronous API in a thread of its own: the browser tests' session may already
-    run an event loop in this one."""
-    failure: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            fn(*args)
-        except BaseException as e:  # re-raised below, in the test's thread
-            failure.append(e)
-
-    worker = threading.Thread(target=run)
-    worker.start()
-    worker.join()
-    if failure:
-        raise failure[0]
 
 
 ROWS = """t => Array.from(document.querySelectorAll('#' + t + ' tbody tr')).map(r => r.outerHTML)"""

@@ -3,10 +3,9 @@ offline (moved here from tests/test_dashboard_html.py so that all browser tests 
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
-from browser_support import skip_module_without_browser
+from browser_support import in_thread, skip_module_without_browser
 from xxgk import browser, dashboard
 from xxgk import manifest as mf
 
@@ -38,21 +37,7 @@ def test_sort_and_filter_10000_rows_in_the_browser(tmp_path, chromium):
     path = tmp_path / "index.html"
     path.write_text(dashboard.index_html(entries), encoding="utf-8")
 
-    # In a thread of its own: the browser tests' session may already run Playwright's event loop
-    # in this one, and the synchronous API refuses to start inside a running loop.
-    failure: list[BaseException] = []
-
-    def check() -> None:
-        try:
-            _check_in_browser(sync_playwright, chromium, flags, path)
-        except BaseException as e:  # re-raised below, in the test's thread
-            failure.append(e)
-
-    worker = threading.Thread(target=check)
-    worker.start()
-    worker.join()
-    if failure:
-        raise failure[0]
+    in_thread(_check_in_browser, sync_playwright, chromium, flags, path)
 
 
 def _check_in_browser(sync_playwright, chromium, flags, path: Path) -> None:
@@ -133,19 +118,7 @@ def test_township_view_with_10000_townships(tmp_path, chromium):
                                  failed_checks=failed))
     path = tmp_path / "index.html"
     path.write_text(dashboard.index_html(entries), encoding="utf-8")
-    failure: list[BaseException] = []
-
-    def check() -> None:
-        try:
-            _check_townships(sync_playwright, chromium, path)
-        except BaseException as e:  # re-raised below, in the test's thread
-            failure.append(e)
-
-    worker = threading.Thread(target=check)
-    worker.start()
-    worker.join()
-    if failure:
-        raise failure[0]
+    in_thread(_check_townships, sync_playwright, chromium, path)
 
 
 def _check_townships(sync_playwright, chromium, path: Path) -> None:
