@@ -180,3 +180,27 @@ def test_kernel_side_effects_are_scrubbed_the_same_way(tmp_path):
         outs.append(re.sub(r"ipykernel_\d+", "ipykernel_PID", target.read_text(encoding="utf-8")))
     assert outs[0] == outs[1]
     assert "UserWarning: careful" in outs[1]
+
+
+def test_the_batch_imports_what_every_report_imports_before_it_forks():
+    # A module a report's cells import that the batch process did not import first is imported again
+    # in every report's process (pandas through ``from xxgk import frames`` was ~0.4 CPU s a report).
+    # Run the template's cells after the warm-up in a fresh interpreter: no module may be new.
+    code = textwrap.dedent("""
+        import ast, sys
+        from xxgk import notebook, report_worker
+        report_worker.warm_up("inprocess")
+        before = set(sys.modules)
+        for cell in notebook.load_template().cells:
+            if cell.cell_type != "code":
+                continue
+            for node in ast.walk(ast.parse(cell.source)):
+                if isinstance(node, (ast.Import, ast.ImportFrom)):
+                    exec(compile(ast.Module([node], []), "<cell>", "exec"), {})
+        new = sorted(m for m in set(sys.modules) - before if not m.startswith("_"))
+        print(new)
+        assert "pandas" in before and "xxgk.frames" in before
+        assert new == [], new
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr + done.stdout

@@ -196,6 +196,10 @@ def warm_up(engine: str) -> None:
             for node in ast.walk(tree):
                 names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
                     [node.module] if isinstance(node, ast.ImportFrom) and node.module and not node.level else []
+                if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    # ``from xxgk import frames`` imports the module xxgk.frames (and pandas with it):
+                    # a name imported from a package may be a submodule.
+                    names += [f"{node.module}.{a.name}" for a in node.names if a.name != "*"]
                 for name in names:
                     try:
                         importlib.import_module(name)
