@@ -8,6 +8,7 @@ function before calling the command: the forked workers inherit the patch, the k
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import os
@@ -574,3 +575,23 @@ def test_without_fork_each_report_gets_a_new_interpreter_and_a_kernel(tmp_path):
     assert "engine kernel" in proc.stderr and len(rendered(proc)) == 2
     for page in sorted((fast / "output").glob("*/*.html")):
         assert (slow / "output" / page.relative_to(fast / "output")).read_bytes() == page.read_bytes()
+
+
+def test_the_dashboard_is_drawn_again_when_the_manifest_was_saved_after_the_last_report(tmp_path):
+    # The manifest is saved as the batch goes; a save after the last report must not make the end of
+    # the batch believe nothing changed and leave last run's dashboard in place.  Saving after every
+    # look at the pool makes that save happen every time.
+    reports = make_demo(tmp_path, townships=2, years=(2021,))
+    first = xxgk("batch", "-j", "2", root=tmp_path)
+    assert first.returncode == 0, first.stderr
+    township = reports[0][0]
+    set_value(tmp_path, township, 2021, "三", "一、本年新收政府信息公开申请数量", "自然人", "十二")
+    again = xxgk("batch", "-j", "2", root=tmp_path,
+                 patch="from xxgk import batch\nbatch.SAVE_EVERY = 0\nbatch.SAVE_SHARE = 0")
+    assert again.returncode == 1, again.stderr
+    assert manifest(tmp_path)[f"2021/{township}"]["status"] == mf.INPUT_ERRORS
+    with (tmp_path / "output" / "summary.csv").open(encoding="utf-8-sig", newline="") as fh:
+        rows = {(r["township"], r["year"]): r["status"] for r in csv.DictReader(fh)}
+    assert rows[(township, "2021")] == mf.INPUT_ERRORS
+    page = (tmp_path / "output" / "index.html").read_text(encoding="utf-8")
+    assert f'<tr data-status="{mf.INPUT_ERRORS}"' in page

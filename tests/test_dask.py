@@ -97,6 +97,7 @@ def test_a_cluster_writes_the_same_files_as_the_local_pool(both, tmp_path):
     a2 = xxgk("batch", "-j", "2", root=l2)
     b2 = xxgk("batch", "--scheduler", "local:2", root=c2)
     assert a2.returncode == b2.returncode == 1, b2.stderr
+    assert "Traceback" not in b2.stderr and "Traceback" not in a2.stderr, b2.stderr + a2.stderr
     assert statuses(b2) == statuses(a2)
     assert [(s, t, y) for s, t, y in statuses(b2) if y == 2020] == [("INPUT ERRORS", "示例镇001", 2020)]
     assert re.search(r"INPUT ERRORS 2020 示例镇001: 1 input error\(s\); first: .*; the old outputs were renamed as stale: "

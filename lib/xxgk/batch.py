@@ -113,7 +113,7 @@ def run_batch(opts: Options, on_event: Event | None = None) -> BatchResult:
         result.interrupted = stop.signal
         out = layout.root / "output"
         # Nothing rendered, nothing forgotten, pages in place: the files on disk already say it all.
-        if manifest.dirty or not all((out / name).is_file() for name in (mf.FILE_NAME, dashboard.INDEX_NAME,
+        if manifest.changed or not all((out / name).is_file() for name in (mf.FILE_NAME, dashboard.INDEX_NAME,
                                                                          dashboard.SUMMARY_NAME)):
             manifest.save()
             dashboard.write(layout.root, manifest)

@@ -181,8 +181,14 @@ class Manifest:
     packed: dict[str, bytes] = field(default_factory=dict)
     #: Why an existing manifest could not be read (it is then started afresh), for a warning.
     problem: str | None = None
-    #: Changed since it was read (or never saved): what a no-change batch need not write again.
+    #: Changed since it was last saved (or never saved).
     dirty: bool = False
+    #: Changed since it was read, saved or not: a batch saves the manifest as it goes, but the
+    #: dashboard is drawn once at the end, and only a batch that changed nothing may leave it be.
+    changed: bool = False
+
+    def __post_init__(self) -> None:
+        self.changed = self.changed or self.dirty
 
     @classmethod
     def for_root(cls, root: Path) -> "Manifest":
@@ -216,14 +222,14 @@ class Manifest:
 
     def put(self, entry: dict[str, Any]) -> None:
         self.packed[key(entry["township"], entry["year"])] = _pack(entry)
-        self.dirty = True
+        self.dirty = self.changed = True
 
     def prune(self, keep: set[tuple[str, int]]) -> None:
         """Forget reports whose data file is gone (their old outputs are left alone)."""
         wanted = {key(t, y) for t, y in keep}
         for k in [k for k in self.packed if k not in wanted]:
             del self.packed[k]
-            self.dirty = True
+            self.dirty = self.changed = True
 
     def is_current(self, township: str, year: int, copy: str, print_: str, output_dir: Path) -> bool:
         """True when this copy of the report was last rendered (or the report refused for input
