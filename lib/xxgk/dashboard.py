@@ -56,23 +56,20 @@ COUNTS = (
 #: Sorting by status puts the reports that need attention first.
 STATUS_RANK = {mf.INPUT_ERRORS: 0, mf.FAILED: 1, mf.WARNINGS: 2, mf.OK: 3}
 
-#: The key figures: manifest name, column heading, what it is (the heading's tooltip).
-FIGURES = (
+#: Every key figure a view shows: manifest name → (manifest name, column heading, what it is: the
+#: heading's tooltip).
+_FIGURE = {f[0]: f for f in (
     ("new_applications", "新收申请", f"表三 {spec.NEW} · {spec.TOTAL}"),
+    ("granted", "予以公开", f"表三 {spec.GRANTED} · {spec.TOTAL}"),
     ("granted_share", "予以公开占比", f"表三 {spec.GRANTED} ÷ {spec.RESULTS_TOTAL}（{spec.TOTAL}列）"),
     ("carried_out", "结转下年度", f"表三 {spec.CARRIED_OUT} · {spec.TOTAL}"),
     ("reviews", spec.REVIEW, f"表四 {spec.REVIEW} · {spec.TOTAL}"),
     ("lawsuits", spec.LITIGATION, f"表四 {spec.SUED_DIRECTLY} + {spec.SUED_AFTER_REVIEW} · {spec.TOTAL}"),
-)
-
-#: The township view's figures for each year: manifest name, column heading, what it is.
-TOWNSHIP_FIGURES = (
-    ("new_applications", "新收申请", f"表三 {spec.NEW} · {spec.TOTAL}"),
-    ("granted", "予以公开", f"表三 {spec.GRANTED} · {spec.TOTAL}"),
-    ("carried_out", "结转下年度", f"表三 {spec.CARRIED_OUT} · {spec.TOTAL}"),
-    ("reviews", spec.REVIEW, f"表四 {spec.REVIEW} · {spec.TOTAL}"),
-    ("lawsuits", spec.LITIGATION, f"表四 {spec.SUED_DIRECTLY} + {spec.SUED_AFTER_REVIEW} · {spec.TOTAL}"),
-)
+)}
+#: The report view's key figures.
+FIGURES = tuple(_FIGURE[n] for n in ("new_applications", "granted_share", "carried_out", "reviews", "lawsuits"))
+#: The township view's figures for each year.
+TOWNSHIP_FIGURES = tuple(_FIGURE[n] for n in ("new_applications", "granted", "carried_out", "reviews", "lawsuits"))
 #: The rules that compare a year with the year before; a report's entry lists them among its
 #: failed checks like any other, so the later year of a pair says how the pair fared.
 CROSS_YEAR_RULES = ("R8", "R9", "R10")

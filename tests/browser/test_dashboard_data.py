@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import in_thread, skip_module_without_browser
-from xxgk import browser, dashboard, dashboard_data
+from browser_support import in_thread, launch, skip_module_without_browser
+from xxgk import dashboard, dashboard_data
 from xxgk import manifest as mf
 
 skip_module_without_browser()
@@ -129,7 +129,7 @@ def test_large_page_rows_are_the_small_page_rows(tmp_path, chromium, monkeypatch
         from playwright.sync_api import sync_playwright
 
         with sync_playwright() as pw:
-            b = pw.chromium.launch(executable_path=str(chromium), args=list(browser.FLAGS))
+            b = launch(pw, chromium)
             try:
                 seen = {}
                 for name, path in (("small", small), ("large", large)):
@@ -204,7 +204,7 @@ def _national_in_browser(chromium, index: Path) -> None:
     townships = NATIONAL // len(YEARS)
     timings = {}
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(chromium), args=list(browser.FLAGS))
+        b = launch(pw, chromium)
         try:
             context = b.new_context()
             requests: list[str] = []

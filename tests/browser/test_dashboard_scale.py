@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from browser_support import in_thread, skip_module_without_browser
-from xxgk import browser, dashboard
+from browser_support import in_thread, launch, skip_module_without_browser
+from xxgk import dashboard
 from xxgk import manifest as mf
 
 skip_module_without_browser()
@@ -26,8 +26,6 @@ def entry(township: str, year: int, status: str, **kw) -> dict:
 def test_sort_and_filter_10000_rows_in_the_browser(tmp_path, chromium):
     from playwright.sync_api import sync_playwright
 
-    flags = browser.FLAGS
-
     statuses = (mf.OK, mf.WARNINGS, mf.FAILED, mf.INPUT_ERRORS)
     entries = []
     for i in range(10_000):
@@ -37,12 +35,12 @@ def test_sort_and_filter_10000_rows_in_the_browser(tmp_path, chromium):
     path = tmp_path / "index.html"
     path.write_text(dashboard.index_html(entries), encoding="utf-8")
 
-    in_thread(_check_in_browser, sync_playwright, chromium, flags, path)
+    in_thread(_check_in_browser, sync_playwright, chromium, path)
 
 
-def _check_in_browser(sync_playwright, chromium, flags, path: Path) -> None:
+def _check_in_browser(sync_playwright, chromium, path: Path) -> None:
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(chromium), args=list(flags))
+        browser = launch(pw, chromium)
         try:
             context = browser.new_context()
             requests = []
@@ -123,7 +121,7 @@ def test_township_view_with_10000_townships(tmp_path, chromium):
 
 def _check_townships(sync_playwright, chromium, path: Path) -> None:
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(chromium), args=list(browser.FLAGS))
+        b = launch(pw, chromium)
         try:
             context = b.new_context()
             requests = []
