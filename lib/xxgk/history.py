@@ -81,16 +81,17 @@ def years_of(layout: Layout, township: str) -> list[int]:
     if not data.is_dir():
         return []
     years = sorted(int(d.name) for d in data.iterdir() if d.is_dir() and d.name.isdigit())
-    return [y for y in years if layout.data_file(township, y).exists()]
+    return [y for y in years if layout.data_files(township, y)]
 
 
-def history(layout: Layout, township: str, up_to: int) -> list[Year]:
+def history(layout: Layout, township: str, up_to: int, known: dict[int, Year] | None = None) -> list[Year]:
     """Every year of the township up to and including ``up_to``, oldest first (unreadable ones too,
-    so that a trend can say a year is there but could not be read)."""
+    so that a trend can say a year is there but could not be read).  ``known``: years already
+    loaded (a report's last year), not read again."""
     out = []
     for y in years_of(layout, township):
         if y <= up_to:
-            loaded = load_year(layout, township, y)
+            loaded = (known or {}).get(y) or load_year(layout, township, y)
             if loaded is not None:
                 out.append(loaded)
     return out

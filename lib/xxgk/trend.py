@@ -133,7 +133,9 @@ def _this_year(report: "Report") -> Column:
 
 def of_report(report: "Report") -> Trend:
     """The key figures of every year of the report's township up to and including its own."""
-    earlier = {y.year: _column(y) for y in history(report.layout, report.township, report.year - 1)}
+    # Last year was read for the cross-year rules (unless this year's own file has input errors).
+    known = {report.previous.year: report.previous} if report.previous is not None else None
+    earlier = {y.year: _column(y) for y in history(report.layout, report.township, report.year - 1, known)}
     first = min(earlier, default=report.year)
     columns = [earlier.get(y) or Column(y, ABSENT) for y in range(first, report.year)]
     return Trend(report.township, report.year, columns + [_this_year(report)])
