@@ -9,15 +9,15 @@ only that part of a report.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Iterable, Mapping
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 
 from . import __version__, spec
-from .document import Block, Document, Figure, Flag, NotProvided, Provenance, Section, Signature, Source, Table
+from .document import Block, Document, Figure, Fill, Flag, NotProvided, Provenance, Section, Signature, Source, Table
 from .findings import Finding, sort_findings
 from .i18n import tr
 from .layout import Grid, grid
 from .load import Key
-from .narrative import field_blocks
+from .narrative import field_blocks, filler
 from .values import NA, format_value
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -48,10 +48,14 @@ def title(report: "Report") -> str:
 def build_document(report: "Report", *, publish: bool = False, template_sha256: str | None = None) -> Document:
     """One copy of the report: the copy to publish (``publish``) or the review copy, whose tables
     carry what the reviewer is shown on each cell."""
+    # What every field and table shares, worked out once for the whole document: the placeholders'
+    # figures, and in a review copy the cells of failing checks and the figures carried from last year.
+    fill = filler(report)
+    marks = _review_marks(report) if not publish else None
     return Document(
         township=report.township, year=report.year, publish=publish, title=title(report),
-        preamble=field_blocks(report, "preamble") or (),
-        sections=tuple(section(report, n, publish=publish) for n in range(1, 7)),
+        preamble=field_blocks(report, "preamble", fill) or (),
+        sections=tuple(section(report, n, publish=publish, fill=fill, marks=marks) for n in range(1, 7)),
         signature=signature(report), provenance=provenance(report, template_sha256=template_sha256),
     )
 
@@ -74,13 +78,16 @@ def not_provided(report: "Report", what: str, field: str | None, item: str) -> N
     return NotProvided(what, why, item)
 
 
-def section(report: "Report", number: int, *, publish: bool = False) -> Section:
-    """Section ``number`` (1–6) under its official heading: narrative, or one of the tables."""
+def section(report: "Report", number: int, *, publish: bool = False, fill: Callable[[str], Fill] | None = None,
+            marks: _Marks | None = None) -> Section:
+    """Section ``number`` (1–6) under its official heading: narrative, or one of the tables
+    (``fill`` and ``marks``: see :func:`build_document`)."""
     heading = report.format.sections[number - 1]
     if number in TABLES:
-        return Section(number, heading, (table(report, TABLES[number], publish=publish),))
+        return Section(number, heading, (table(report, TABLES[number], publish=publish, marks=marks),))
     fields = NARRATIVE[number]
-    parsed = {f: field_blocks(report, f) for f in fields}
+    fill = fill or filler(report)
+    parsed = {f: field_blocks(report, f, fill) for f in fields}
     if not any(parsed.values()):
         return Section(number, heading, (not_provided(report, "本节文字", fields[0] if report.params else None, heading),))
     blocks: list[Block] = [b for f in fields for b in (parsed[f] or ())]
@@ -116,15 +123,22 @@ def provenance(report: "Report", *, template_sha256: str | None) -> Provenance:
 # --- tables --------------------------------------------------------------------------------------
 
 
-def table(report: "Report", table_id: str, *, publish: bool = False) -> Table:
+#: What a review copy marks on its tables: flags by cell, carried titles by cell.
+_Marks = tuple[dict, dict]
+
+
+def _review_marks(report: "Report") -> _Marks:
+    return flags_from(sort_findings(report.findings)), _carried_titles(report)
+
+
+def table(report: "Report", table_id: str, *, publish: bool = False, marks: _Marks | None = None) -> Table:
     """One of tables 二/三/四 with the report's figures (computed totals marked; in a review copy
     also the cells of failing checks, the figures carried from last year and the CSV's notes)."""
     completed = report.completed
     values = completed.values if completed else (report.figures.values if report.figures else {})
     computed = completed.computed if completed else frozenset()
     review = not publish
-    flags = flags_from(sort_findings(report.findings)) if review else {}
-    carried = _carried_titles(report) if review else {}
+    flags, carried = (marks or _review_marks(report)) if review else ({}, {})
     spec_table = report.format.table(table_id)
     g = grid(spec_table)
     note_numbers, note_list = _number_notes(g, report.figures.notes if review and report.figures else {})

@@ -345,15 +345,16 @@ def paragraph_per_line(text: str) -> str:
     return "\n".join(out)
 
 
-def field_blocks(report: "Report", field: str) -> tuple[Block, ...] | None:
-    """A params narrative field as the document model's blocks, its placeholders filled; None
-    when not provided (no blocks when its Markdown holds nothing that prints).
+def field_blocks(report: "Report", field: str, fill: Callable[[str], Fill] | None = None) -> tuple[Block, ...] | None:
+    """A params narrative field as the document model's blocks, its placeholders filled (by
+    ``fill``, the report's :func:`filler` made once for a whole document); None when not provided
+    (no blocks when its Markdown holds nothing that prints).
 
     A single line break starts a new paragraph (:func:`paragraph_per_line`)."""
     text = getattr(report.params, field, None) if report.params is not None else None
     if text is None or not text.strip():
         return None
-    return blocks(parse_markdown(paragraph_per_line(text)), filler(report))
+    return blocks(parse_markdown(paragraph_per_line(text)), fill or filler(report))
 
 
 # --- placeholder problems, for the check step -------------------------------------------------
