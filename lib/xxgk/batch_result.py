@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,8 +51,17 @@ class BatchResult:
     pool: str = ""
     warnings: list[str] = field(default_factory=list)
 
+    #: Outcomes by status, and how many of ``outcomes`` are in it: the display asks for the counts
+    #: after every report, and walking every outcome each time would grow with the square of the batch.
+    _counts: Counter = field(default_factory=Counter, repr=False, compare=False)
+    _counted: int = field(default=0, repr=False, compare=False)
+
     def count(self, status: str) -> int:
-        return sum(1 for o in self.outcomes if o.status == status)
+        if self._counted > len(self.outcomes):  # outcomes replaced, not appended to: count afresh
+            self._counts, self._counted = Counter(), 0
+        self._counts.update(o.status for o in self.outcomes[self._counted:])
+        self._counted = len(self.outcomes)
+        return self._counts[status]
 
     @property
     def failures(self) -> list[Outcome]:
