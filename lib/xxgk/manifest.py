@@ -181,14 +181,10 @@ class Manifest:
     packed: dict[str, bytes] = field(default_factory=dict)
     #: Why an existing manifest could not be read (it is then started afresh), for a warning.
     problem: str | None = None
-    #: Changed since it was last saved (or never saved).
-    dirty: bool = False
-    #: Changed since it was read, saved or not: a batch saves the manifest as it goes, but the
-    #: dashboard is drawn once at the end, and only a batch that changed nothing may leave it be.
+    #: Changed since it was read (or never saved), saved since or not: a batch saves the manifest as
+    #: it goes, but the dashboard is drawn once at the end, and only a batch that changed nothing
+    #: may leave it be.
     changed: bool = False
-
-    def __post_init__(self) -> None:
-        self.changed = self.changed or self.dirty
 
     @classmethod
     def for_root(cls, root: Path) -> "Manifest":
@@ -199,18 +195,18 @@ class Manifest:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
-            return cls(path, dirty=True)
+            return cls(path, changed=True)
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
             return cls(path, problem=tr("无法读取 {p}（{e}）；将重新生成每份报告", "{p} could not be read ({e}); every report will be rendered",
-                                        p=path, e=e), dirty=True)
+                                        p=path, e=e), changed=True)
         reports = data.get("reports") if isinstance(data, dict) else None
         if isinstance(data, dict) and data.get("manifest_version") == 1:
-            return cls(path, dirty=True)  # an older kit's: every report is rendered again, silently
+            return cls(path, changed=True)  # an older kit's: every report is rendered again, silently
         if not isinstance(data, dict) or data.get("manifest_version") != MANIFEST_VERSION \
                 or not isinstance(reports, dict) or not all(isinstance(e, dict) for e in reports.values()):
             return cls(path, problem=tr("{p} 不是本工具写的清单；将重新生成每份报告",
                                         "{p} is not a manifest this kit writes; every report will be rendered", p=path),
-                       dirty=True)
+                       changed=True)
         return cls(path, {k: _pack(e) for k, e in reports.items()})
 
     def __len__(self) -> int:
@@ -222,14 +218,14 @@ class Manifest:
 
     def put(self, entry: dict[str, Any]) -> None:
         self.packed[key(entry["township"], entry["year"])] = _pack(entry)
-        self.dirty = self.changed = True
+        self.changed = True
 
     def prune(self, keep: set[tuple[str, int]]) -> None:
         """Forget reports whose data file is gone (their old outputs are left alone)."""
         wanted = {key(t, y) for t, y in keep}
         for k in [k for k in self.packed if k not in wanted]:
             del self.packed[k]
-            self.dirty = self.changed = True
+            self.changed = True
 
     def is_current(self, township: str, year: int, copy: str, print_: str, output_dir: Path) -> bool:
         """True when this copy of the report was last rendered (or the report refused for input
@@ -267,9 +263,5 @@ class Manifest:
             yield f"\n  {json.dumps(k, ensure_ascii=False)}: {self.packed[k].decode('utf-8')}{sep}"
         yield "\n }\n}\n" if keys else "}\n}\n"
 
-    def dumps(self) -> str:
-        return "".join(self._lines())
-
     def save(self) -> None:
         write_streamed(self.path, lambda f: f.writelines(self._lines()))
-        self.dirty = False
