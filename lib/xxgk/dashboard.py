@@ -14,7 +14,6 @@ time (:mod:`xxgk.dashboard_data`).
 from __future__ import annotations
 
 import csv
-import io
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -26,7 +25,7 @@ from markupsafe import escape
 from . import __version__, spec, writers
 from . import manifest as mf
 from .atomic import write_streamed
-from .i18n import T, get_lang, tr
+from .i18n import T, html_lang, tr
 
 INDEX_NAME = "index.html"
 SUMMARY_NAME = "summary.csv"
@@ -126,10 +125,6 @@ def row_of(e: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def rows(entries: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [row_of(e) for e in entries]
-
-
 def write_summary_csv(f: TextIO, entries: Iterable[dict[str, Any]]) -> None:
     # With a BOM: Excel on a Chinese Windows otherwise reads UTF-8 as the local code page.
     f.write("\ufeff")
@@ -138,12 +133,6 @@ def write_summary_csv(f: TextIO, entries: Iterable[dict[str, Any]]) -> None:
     for e in entries:
         row = row_of(e)
         writer.writerow([row[c] for c in CSV_COLUMNS])
-
-
-def summary_csv(entries: Iterable[dict[str, Any]]) -> str:
-    buf = io.StringIO()
-    write_summary_csv(buf, entries)
-    return buf.getvalue()
 
 
 def _href(path: str) -> str:
@@ -396,7 +385,7 @@ def index_pieces(entries: Collection[dict[str, Any]]) -> Iterator[str]:
     by_report, by_township, by_rule = (escape(tr("按报告", "By report")), escape(tr("按乡镇", "By township")),
                                        escape(tr("按规则", "By rule")))
     yield f"""<!DOCTYPE html>
-<html lang="{'zh-CN' if get_lang() == 'zh' else 'en'}">
+<html lang="{html_lang()}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -479,5 +468,5 @@ def write(root: Path, manifest: mf.Manifest) -> tuple[Path, Path]:
     return index, summary
 
 
-__all__ = ["CROSS_YEAR_RULES", "CSV_COLUMNS", "FIGURES", "TOWNSHIP_FIGURES", "index_html", "index_pieces", "row_of", "rows",
-           "summary_csv", "townships", "write"]
+__all__ = ["CROSS_YEAR_RULES", "CSV_COLUMNS", "FIGURES", "TOWNSHIP_FIGURES", "index_html", "index_pieces", "row_of",
+           "townships", "write"]

@@ -16,7 +16,7 @@ from . import catalogue
 from .findings import GROUPS, Finding, group_of, sort_findings, tally
 from .html_tables import cell_anchor
 from .html_tags import classes, el, join
-from .i18n import get_lang, tr
+from .i18n import html_lang, tr
 from .missing import grouped
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -30,10 +30,6 @@ def panel_title() -> str:
 def review_findings(report: "Report") -> list[Finding]:
     """Everything the review shows, in the order it shows it."""
     return sort_findings(report.findings)
-
-
-def _lang() -> str:
-    return "zh-CN" if get_lang() == "zh" else "en"
 
 
 def banner(report: "Report", *, publish: bool = False) -> str:
@@ -56,7 +52,7 @@ def banner(report: "Report", *, publish: bool = False) -> str:
     return str(el("div", el("p", lead + rest, " ", link),
                   class_=classes("xxgk", "banner", "has-failures" if problems else None,
                                  "has-notes" if not problems and (t.notes or t.missing) else None),
-                  id="banner", role="status", lang=_lang(), data_errors=str(t.errors), data_failed=str(t.failed),
+                  id="banner", role="status", lang=html_lang(), data_errors=str(t.errors), data_failed=str(t.failed),
                   data_notes=str(t.notes), data_missing=str(t.missing)))
 
 
@@ -159,7 +155,7 @@ def review_panel(report: "Report", *, publish: bool = False) -> str:
                  class_="summary")
     body = join(sections) if sections else el("p", tr("没有核验结果。", "No results."))
     return str(el("section", el("h2", panel_title()), summary, body,
-                  class_="xxgk review-panel", id="review", lang=_lang()))
+                  class_="xxgk review-panel", id="review", lang=html_lang()))
 
 
 def _css(group: str) -> str:

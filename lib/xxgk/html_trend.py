@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from . import spec
 from .html_tags import classes, el, join
-from .i18n import get_lang, tr
+from .i18n import html_lang, tr
 from .trend import ABSENT, MEASURES, READ, STATE_TEXT, UNREADABLE, Trend, of_report
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -24,10 +24,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def panel_title() -> str:
     return tr("历年主要数据", "Key figures over the years")
-
-
-def _lang() -> str:
-    return "zh-CN" if get_lang() == "zh" else "en"
 
 
 def _where(trend: Trend) -> dict[str, str]:
@@ -103,7 +99,7 @@ def trend_panel(report: "Report", *, publish: bool = False) -> str:
 
         pieces.append(el("div", Markup(chart_svg(trend)), class_="trend-chart", aria_hidden="true"))
     pieces += [trend_table(trend), _sources(trend)]
-    return str(el("section", *pieces, class_="xxgk trend-panel", id="trend", lang=_lang()))
+    return str(el("section", *pieces, class_="xxgk trend-panel", id="trend", lang=html_lang()))
 
 
 __all__ = ["panel_title", "trend_panel", "trend_table"]

@@ -41,6 +41,11 @@ def get_lang() -> str:
     return _current or env_lang()
 
 
+def html_lang() -> str:
+    """The current language as an HTML ``lang`` attribute."""
+    return "zh-CN" if get_lang() == "zh" else "en"
+
+
 def set_lang(lang: str | None) -> str:
     """Choose the language for this process (None: back to ``XXGK_LANG`` or Chinese)."""
     global _current

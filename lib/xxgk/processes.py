@@ -146,20 +146,18 @@ def kill_tree(worker: Worker) -> None:
             pass
 
 
-def reap(worker: Worker, block: bool) -> int | None:
-    """The worker's wait status, or None while it runs."""
+def reap(worker: Worker) -> int | None:
+    """Wait for the worker to end: its wait status (None when a new interpreter would not end)."""
     if worker.popen is not None:
-        if block:
-            try:
-                return worker.popen.wait(timeout=KILL_WAIT)
-            except Exception:
-                return None
-        return worker.popen.poll()
+        try:
+            return worker.popen.wait(timeout=KILL_WAIT)
+        except Exception:
+            return None
     try:
-        pid, status = os.waitpid(worker.pid, 0 if block else os.WNOHANG)
+        _, status = os.waitpid(worker.pid, 0)
     except ChildProcessError:
         return 0
-    return status if pid else None
+    return status
 
 
 def describe_exit(status: int | None, popen: bool) -> str:

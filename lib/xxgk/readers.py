@@ -68,8 +68,6 @@ def reader_for(path: Path | str) -> Reader:
     return READERS.get(Path(path).suffix.lower(), DEFAULT)
 
 
-def is_data_file(path: Path | str) -> bool:
-    return Path(path).suffix.lower() in READERS
 
 
-__all__ = ["DEFAULT", "READERS", "SUFFIXES", "Pass", "Problem", "Reader", "StartOver", "is_data_file", "reader_for"]
+__all__ = ["DEFAULT", "READERS", "SUFFIXES", "Pass", "Problem", "Reader", "StartOver", "reader_for"]

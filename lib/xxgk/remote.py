@@ -209,10 +209,10 @@ def _forked(request: dict[str, Any], client_gone: int) -> bytes | None:
                 ready, _, _ = select.select([worker.fd, client_gone], [], [])
                 if client_gone in ready:  # nothing comes before our answer but the end of the stream
                     processes.kill_tree(worker)
-                    processes.reap(worker, block=True)
+                    processes.reap(worker)
                     return None
                 worker.read()
-            status = processes.reap(worker, block=True)
+            status = processes.reap(worker)
             if status == 0 and worker.output:  # all of it written: the process exits only after
                 return worker.output
             return _failed(request, processes.died_without_a_word(worker, status), time.monotonic() - worker.started)

@@ -7,7 +7,6 @@ warnings). Each output file is written beside its target and renamed into place.
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,12 +91,6 @@ _REFUSED = {
 }
 
 
-def set_aside(report: Report, *, publish: bool | None) -> list[Path]:
-    """Move the outputs of one copy (``publish`` True/False) or of both (None) to their stale names,
-    so that nobody reads figures the current inputs did not make as current; where they went."""
-    return stale_outputs.set_aside(report.layout, report.township, report.year, stale_outputs.copies_of(publish))
-
-
 def render(root: Path | str, township: str, year: int, *, publish: bool = False, strict: bool = False,
            engine: str = "kernel", to: str = "html", lang: str | None = None) -> RenderResult:
     """Render one copy of a report: the review copy (``output/<year>/<township>.html`` and the
@@ -156,7 +149,7 @@ def render(root: Path | str, township: str, year: int, *, publish: bool = False,
     except (execute.ExecutionFailed, OSError) as e:
         timings["execute"] = time.perf_counter() - t
         failed = getattr(e, "notebook", None)
-        stale = set_aside(report, publish=publish)
+        stale = stale_outputs.set_aside(layout, township, year, (publish,))
         written = atomic.write_text(nb_path, execute.dumps(failed)) if failed is not None else None
         stale = [p for p in stale if written is None or p != layout.stale(written)]
         return RenderResult(township, year, "failed", findings, notebook_path=written, stale=stale, publish=publish,

@@ -4,7 +4,6 @@ kept the old layout after 2021."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from .. import spec
@@ -69,13 +68,3 @@ def detect(document: Document) -> Detected:
     # The best fit; a tie goes to the newer version, whose labels are the more specific.
     best = max(candidates, key=lambda v: (scores[v], versions[v].first_year))
     return Detected(best, found)
-
-
-_YEAR = re.compile(r"(\d{4})\s*年")
-
-
-def title_year(title: str | None) -> int | None:
-    if not title:
-        return None
-    m = _YEAR.search(title.replace(" ", ""))
-    return int(m.group(1)) if m else None

@@ -80,7 +80,7 @@ class Pool(BasePool):
         done = []
         for fd in [fd for fd, (_, w) in self._running.items() if w.eof]:
             job, worker = self._running.pop(fd)
-            status = processes.reap(worker, block=True)
+            status = processes.reap(worker)
             entry = _entry(worker.output)
             if entry is None:
                 entry = failed_entry(job, processes.died_without_a_word(worker, status))
@@ -93,7 +93,7 @@ class Pool(BasePool):
         for _, worker in running:
             processes.kill_tree(worker)
         for job, worker in running:
-            processes.reap(worker, block=True)
+            processes.reap(worker)
             try:
                 self._selector.unregister(worker.fd)
             except (KeyError, ValueError):
