@@ -204,3 +204,33 @@ def test_the_batch_imports_what_every_report_imports_before_it_forks():
     """)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr + done.stdout
+
+
+def test_the_kits_processes_skip_the_iri_grammars_nothing_uses():
+    # jsonschema compiles 38 lark grammars for an optional IRI format checker when rfc3987-syntax is
+    # installed (~2.5 CPU s in every process that imports nbformat).  The kit's own processes go
+    # without it; notebooks are still validated.
+    code = textwrap.dedent("""
+        import sys
+        from xxgk.startup import do_without_unused_imports
+        do_without_unused_imports()
+        import nbformat
+        from nbformat.v4 import new_notebook, new_code_cell
+        nbformat.validate(new_notebook(cells=[new_code_cell("1")]))
+        bad = new_notebook(cells=[new_code_cell("1")]); bad.cells[0]["outputs"] = [{"output_type": "nonsense"}]
+        try:
+            nbformat.validate(bad)
+        except nbformat.ValidationError:
+            pass
+        else:
+            raise SystemExit("an invalid notebook passed")
+        assert "jsonschema" in sys.modules and "lark" not in sys.modules, sorted(m for m in sys.modules if "lark" in m)
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr + done.stdout
+    # and the command does it before anything is imported
+    probe = "import sys, runpy; sys.argv = ['xxgk', '--version']\n" \
+            "from xxgk import cli\ntry:\n    cli.main()\nexcept SystemExit:\n    pass\n" \
+            "import nbformat\nprint('lark' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300)
+    assert done.stdout.strip().splitlines()[-1] == "False", done.stderr + done.stdout

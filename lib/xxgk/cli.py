@@ -465,6 +465,9 @@ def _argv_lang(argv: list[str]) -> str | None:
 
 
 def main() -> None:
+    from .startup import do_without_unused_imports
+
+    do_without_unused_imports()
     # Help texts are made when the commands are declared, in the language of the moment: for
     # ``--lang en --help`` declare them again once the language is known.
     from .i18n import get_lang, normalise

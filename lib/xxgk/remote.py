@@ -266,6 +266,10 @@ def once() -> int:
 if __name__ == "__main__":
     import signal
 
+    from .startup import do_without_unused_imports
+
+    do_without_unused_imports()
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the worker that started us decides when we stop
     command = sys.argv[1] if len(sys.argv) > 1 else ""
     if command == "serve":

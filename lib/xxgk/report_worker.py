@@ -230,4 +230,7 @@ def spawned_main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__" and len(sys.argv) == 2:
+    from .startup import do_without_unused_imports
+
+    do_without_unused_imports()
     raise SystemExit(spawned_main(sys.argv[1:]))
