@@ -19,6 +19,8 @@ import nbformat
 import papermill
 from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
+from papermill.execute import raise_for_execution_errors
+from papermill.utils import chdir
 from traitlets.config import Config
 
 from .i18n import tr
@@ -122,14 +124,20 @@ def execute(template: nbformat.NotebookNode, parameters: dict[str, Any], *, cwd:
     template_ids = [c.get("id") for c in template.cells]
     sink: list[nbformat.NotebookNode] = []
     try:
-        with _client_config() as config:
-            nb = papermill.execute_notebook(
-                # A copy: papermill parameterises and executes the notebook it is given in place.
-                nbformat.from_dict(template), None, parameters=parameters, engine_name=ENGINES[engine],
-                kernel_name=KERNEL_NAME, cwd=str(cwd), progress_bar=False, log_output=False,
-                request_save_on_cell_execute=False, start_timeout=start_timeout,
+        # papermill prepares the notebook (parameters, metadata) and its engine runs it.  Not one
+        # papermill.execute_notebook call: with no output path it still serialises and validates
+        # the executed notebook at the end, for nothing (~6% of a report's CPU in a batch).
+        # A copy: papermill parameterises and executes the notebook it is given in place.
+        nb = papermill.execute_notebook(nbformat.from_dict(template), None, parameters=parameters,
+                                        engine_name=ENGINES[engine], kernel_name=KERNEL_NAME, prepare_only=True,
+                                        progress_bar=False, log_output=False)
+        with _client_config() as config, chdir(str(cwd)):
+            nb = papermill_engines.execute_notebook_with_engine(
+                ENGINES[engine], nb, input_path=None, output_path=None, kernel_name=KERNEL_NAME, progress_bar=False,
+                log_output=False, start_timeout=start_timeout, stdout_file=None, stderr_file=None,
                 execution_timeout=execution_timeout, record_timing=False, xxgk_sink=sink, config=config,
             )
+        raise_for_execution_errors(nb, None)
     except PapermillExecutionError as e:
         nb = scrub(sink[-1], template_ids, labels) if sink else None
         raise ExecutionFailed(tr("第 {n} 个单元出错：{name}: {value}", "cell {n} raised {name}: {value}",
