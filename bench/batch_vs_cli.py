@@ -18,8 +18,13 @@ A second part renders 10× as many reports with (b) alone, to show that memory s
 batch grows (the batch's parent process, and the pages each worker has to itself, USS), and times a
 re-run where nothing changed.
 
+With ``--against OTHER/lib`` (the ``lib/`` folder of another checkout of the kit, say a git worktree
+of the last release), (b) is also run with that kit, the two alternately ``--rounds`` times in this
+same run, and the medians are compared: a change's speed-up or regression, measured side by side.
+
 Usage: python bench/batch_vs_cli.py [--townships 10] [--years 2019-2022] [--scale 10 | --no-scale] [-j N]
                                    [--cluster local:2 | --no-cluster] [--no-cli]
+                                   [--against OTHER/lib [--rounds 3]]
 """
 
 from __future__ import annotations
@@ -149,8 +154,8 @@ def measured(name: str, reports: int, run) -> Measure:
                    mem.peak_uss / 2**20, mem.top_rss / 2**20)
 
 
-def run(cmd: list[str], cwd: Path | None = None) -> None:
-    subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def run(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> None:
+    subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
 
 
 def demo(root: Path, townships: int, years: str) -> list[tuple[str, int]]:
@@ -169,9 +174,29 @@ def naive(root: Path, reports: list[tuple[str, int]]) -> None:
         run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(nb)], cwd=root)
 
 
-def batch(root: Path, jobs: int | None, force: bool = True, scheduler: str | None = None, *extra: str) -> None:
+def batch(root: Path, jobs: int | None, force: bool = True, scheduler: str | None = None, *extra: str,
+          kit: Path | None = None) -> None:
     cmd = [str(BIN / "xxgk"), "batch", "--root", str(root)] + (["--force"] if force else []) + (["-j", str(jobs)] if jobs else [])
-    run(cmd + (["--scheduler", scheduler] if scheduler else []) + list(extra))
+    # Another kit: its lib/ first on the path, so the ``xxgk`` command imports that package.
+    env = {**os.environ, "PYTHONPATH": str(kit)} if kit else None
+    run(cmd + (["--scheduler", scheduler] if scheduler else []) + list(extra), env=env)
+
+
+def side_by_side(root: Path, reports: int, jobs: int | None, other: Path, rounds: int) -> None:
+    """(b) with this kit and with another, alternately, so that both meet the same machine."""
+    import statistics
+
+    this, that = [], []
+    for _ in range(rounds):
+        this.append(measured("(b) this kit", reports, lambda: batch(root, jobs)))
+        that.append(measured(f"(b) {other}", reports, lambda: batch(root, jobs, kit=other)))
+    for name, ms in (("(b) this kit", this), (f"(b) {other}", that)):
+        print(f"{name:<34} {reports:>5} wall {' '.join(f'{m.wall:.1f}' for m in ms)} s; "
+              f"CPU s/report {' '.join(f'{m.cpu_per_report:.3f}' for m in ms)}")
+    wall = statistics.median(m.wall for m in that) / statistics.median(m.wall for m in this)
+    cpu = statistics.median(m.cpu_per_report for m in that) / statistics.median(m.cpu_per_report for m in this)
+    print(f"medians of {rounds}: this kit {statistics.median(m.cpu_per_report for m in this):.3f} CPU s/report, "
+          f"the other {statistics.median(m.cpu_per_report for m in that):.3f}; other/this: wall {wall:.2f}×, CPU {cpu:.2f}×")
 
 
 def marginal(big: Measure, small: Measure) -> float:
@@ -205,6 +230,9 @@ def main() -> int:
     ap.add_argument("-j", type=int, default=None, help="batch workers (default: xxgk's, one per core)")
     ap.add_argument("--cluster", default="local:2", help="the dask cluster of run (c): local:N or tcp://host:port")
     ap.add_argument("--no-cluster", action="store_true", help="skip run (c)")
+    ap.add_argument("--against", type=Path, default=None,
+                    help="another checkout's lib/ folder: run (b) with it too, alternately, and compare")
+    ap.add_argument("--rounds", type=int, default=3, help="with --against: runs of each kit")
     args = ap.parse_args()
     subreaper = become_subreaper()
 
@@ -244,6 +272,9 @@ def main() -> int:
             print(f"CPU s per report beyond the fixed cost: (b) {mb:.3f}, (c) {mk:.3f}, ratio (c)/(b) {mk / mb:.2f}×")
         r = measured("(b) re-run, nothing changed", n, lambda: batch(root, args.j, force=False))
         print(f"re-run with nothing changed ({n} reports): {r.wall:.2f} s")
+        if args.against:
+            print()
+            side_by_side(root, n, args.j, args.against.resolve(), args.rounds)
 
         if not args.no_scale:
             big = work / "big"
