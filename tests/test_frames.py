@@ -248,6 +248,30 @@ def test_findings_html_wraps_only_the_long_text(failing):
     assert all(style(th)["white-space"] == "nowrap" for th in doc.xpath("//th"))
 
 
+def _layout(table) -> list[list[tuple[str, str, str, str]]]:
+    """A table's cells, row by row: tag, text, row span, column span."""
+    return [[(c.tag, c.text_content(), c.get("rowspan", "1"), c.get("colspan", "1")) for c in tr]
+            for tr in table.xpath(".//tr")]
+
+
+@pytest.mark.parametrize("year", [2019, 2021])
+def test_tables_are_laid_out_as_pandas_lays_them_out(year):
+    # The kit writes the frames' HTML itself (pandas' formatters cost more than the rest of a report):
+    # the same cells, spans and corner as pandas' own to_html of the frame, blanks printed blank.
+    report = build_report(PROJECT, "红旗满族乡", 2020) if year == 2019 else build_report(PROJECT, "示例镇", 2021)
+    shown = [figures_frame(report), frames.findings_frame(report, problems_only=False)]
+    for table_id in spec.TABLE_IDS:
+        table = frames.table_frame(report, table_id)
+        shown += list(table.values()) if isinstance(table, dict) else [table]
+    assert any(f.index.nlevels > 1 for f in shown) and any(f.columns.nlevels > 1 for f in shown)
+    for frame in shown:
+        ours = parse(frames.to_html(frame)).xpath("//table")[0]
+        blank = frame.astype(object).where(frame.notna(), "")
+        with pd.option_context("display.max_colwidth", None):
+            theirs = parse(blank.to_html(max_rows=None, max_cols=None)).xpath("//table")[0]
+        assert _layout(ours) == _layout(theirs), frame.attrs.get(frames.ATTRS, {}).get("title")
+
+
 def test_html_is_deterministic_and_blank_is_never_na():
     one = frames.to_html(figures_frame(build_report(PROJECT, "红旗满族乡", 2020)))
     two = frames.to_html(figures_frame(build_report(PROJECT, "红旗满族乡", 2020)))

@@ -12,12 +12,10 @@ default table style wraps long Chinese labels one character per line.
 
 from __future__ import annotations
 
-import re
-from itertools import count
 from typing import Mapping
 
 import pandas as pd
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import spec
 from .findings import place, sort_findings, tally, tally_text
@@ -270,49 +268,78 @@ def _legend(frames: list[pd.DataFrame]) -> list[str]:
     return out
 
 
-def _style_cells(table: str, *, figures: bool, wrap: Mapping[int, float]) -> str:
-    """pandas' table with each cell styled (see above), and blank, n/a and computed figures given a
-    tooltip (blank also a shade).  pandas escapes every value, so the only ``<th``/``<td>`` in its
-    output are its own tags."""
-    head, _, body = table.partition("<tbody>")
-    head = re.sub(r"<th(?=[ >])", f'<th style="{_HEAD}"', head)
-    head = head.replace(f'style="{_HEAD}" colspan=', f'style="{_GROUP_HEAD}" colspan=')
-    # A table's row labels are words that may wrap; a list's index is a number.
-    body = re.sub(r"<th(?=[ >])", f'<th style="{_LABEL if figures else _NUMBER}"', body)
+def _cell(text: str, *, figures: bool, width: float | None) -> str:
+    """A data cell, styled (see above); blank, n/a and computed figures get a tooltip, blank a shade."""
+    if width is not None:
+        return f'<td style="{_TEXT.format(width=width)}">{text}</td>'
+    if not figures:
+        return f'<td style="{_WORDS}">{text}</td>'
+    if text == "":
+        return f'<td style="{_BLANK}" title="{BLANK_TITLE.render()}"></td>'
+    if text == "/":
+        return f'<td style="{_FIGURE}" title="{NA_TITLE.render()}">/</td>'
+    if text.endswith(COMPUTED_MARK):
+        return f'<td style="{_FIGURE}" title="{COMPUTED_TITLE.render()}">{text}</td>'
+    return f'<td style="{_FIGURE}">{text}</td>'
 
-    def row(m: re.Match) -> str:
-        column = count()
 
-        def cell(c: re.Match) -> str:
-            i, text = next(column), c.group(1)
-            if i in wrap:
-                return f'<td style="{_TEXT.format(width=wrap[i])}">{text}</td>'
-            if not figures:
-                return f'<td style="{_WORDS}">{text}</td>'
-            if text == "":
-                return f'<td style="{_BLANK}" title="{BLANK_TITLE.render()}"></td>'
-            if text == "/":
-                return f'<td style="{_FIGURE}" title="{NA_TITLE.render()}">/</td>'
-            if text.endswith(COMPUTED_MARK):
-                return f'<td style="{_FIGURE}" title="{COMPUTED_TITLE.render()}">{text}</td>'
-            return f'<td style="{_FIGURE}">{text}</td>'
+def _runs(labels: list[tuple], level: int) -> list[int]:
+    """For each position, how many positions from it on share its labels up to ``level`` (0 where it
+    continues the run before it): the spans of a hierarchical header, as pandas sparsifies them."""
+    spans = [0] * len(labels)
+    start = 0
+    for i in range(1, len(labels) + 1):
+        if i == len(labels) or labels[i][: level + 1] != labels[start][: level + 1]:
+            spans[start] = i - start
+            start = i
+    return spans
 
-        return re.sub(r"<td>(.*?)</td>", cell, m.group(0), flags=re.S)
 
-    body = re.sub(r"<tr>.*?</tr>", row, body, flags=re.S)
-    return f"{head}<tbody>{body}"
+def _tuples(index: pd.Index) -> list[tuple]:
+    return list(index) if index.nlevels > 1 else [(v,) for v in index]
 
 
 def _table_html(frame: pd.DataFrame) -> str:
+    """The frame as an HTML table laid out as pandas' ``to_html`` lays it out (hierarchical row labels
+    and column headers spanned, the columns' name in the corner), each cell styled for JupyterLab.
+    Written here, not by pandas: pandas formats every value through its console formatters, which
+    cost more than the rest of a report; these frames hold only text and whole numbers.  Missing
+    values print blank (pandas would print <NA>), and labels and messages whole."""
     info = frame.attrs.get(ATTRS, {})
+    figures = bool(info.get("figures"))
     widths = info.get("wrap", {})
-    wrap = {i: widths[c] for i, c in enumerate(frame.columns) if c in widths}
-    # Missing values print blank (pandas would print <NA>); the whole label or message, never cut at
-    # display.max_colwidth characters.
-    shown = frame.astype(object).where(frame.notna(), "")
-    with pd.option_context("display.max_colwidth", None):
-        table = shown.to_html(classes="xxgk-frame", max_rows=None, max_cols=None)
-    return _style_cells(table, figures=bool(info.get("figures")), wrap=wrap)
+    wrap = [widths.get(c) for c in frame.columns]
+    corner = frame.index.nlevels
+    columns = _tuples(frame.columns)
+    head = []
+    for level in range(frame.columns.nlevels):
+        name = frame.columns.names[level]
+        cells = [f'<th style="{_HEAD}"></th>'] * (corner - 1) + [f'<th style="{_HEAD}">{escape(name or "")}</th>']
+        last = level == frame.columns.nlevels - 1
+        for k, span in enumerate([1] * len(columns) if last else _runs(columns, level)):
+            if span == 1:
+                cells.append(f'<th style="{_HEAD}">{escape(columns[k][level])}</th>')
+            elif span:
+                cells.append(f'<th style="{_GROUP_HEAD}" colspan="{span}">{escape(columns[k][level])}</th>')
+        head.append("<tr>" + "".join(cells) + "</tr>")
+    rows = _tuples(frame.index)
+    spans = [_runs(rows, level) if level < corner - 1 else [1] * len(rows) for level in range(corner)]
+    label = _LABEL if figures else _NUMBER
+    values = frame.to_numpy(dtype=object)
+    body = []
+    for i, row in enumerate(rows):
+        cells = []
+        for level in range(corner):
+            span = spans[level][i]
+            if span:
+                rowspan = f' rowspan="{span}"' if span > 1 else ""
+                cells.append(f'<th style="{label}"{rowspan}>{escape(row[level])}</th>')
+        for k, value in enumerate(values[i]):
+            text = "" if not isinstance(value, str) and pd.isna(value) else value
+            cells.append(_cell(str(escape(text)), figures=figures, width=wrap[k]))
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return ('<table class="dataframe xxgk-frame" border="1">\n<thead>\n' + "\n".join(head) + "\n</thead>\n<tbody>\n"
+            + "\n".join(body) + "\n</tbody>\n</table>")
 
 
 def to_html(frames: pd.DataFrame | Mapping[str, pd.DataFrame]) -> str:
