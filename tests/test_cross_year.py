@@ -97,6 +97,40 @@ def test_r8_not_assessable(tmp_path):
     assert unreadable.status == "not_assessable" and "有输入错误" in unreadable.message
 
 
+def test_a_report_is_built_again_when_last_years_file_changes_with_the_same_size_and_time(tmp_path):
+    # A batch worker checks a report, then the notebook builds it again in the same process and may
+    # get the one already built back: only while every file it is built from has the same bytes.
+    import os
+
+    last = write(tmp_path, 2020, carrying("2019", carried_out=3, new=5))
+    write(tmp_path, 2021, carrying("2021", carried_out=0, carried_in=3, new=1))
+    assert {f.status for f in results(tmp_path, 2021, "R8")} == {"pass"}
+    files = [last, tmp_path / "params" / TOWN / "2020.yaml"]
+    before = [f.stat() for f in files]
+    write(tmp_path, 2020, carrying("2019", carried_out=4, new=6))  # as many bytes, other figures
+    for f, st in zip(files, before):
+        os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert [(f.stat().st_size, f.stat().st_mtime_ns) for f in files] == [(st.st_size, st.st_mtime_ns) for st in before]
+    (bad,) = [f for f in results(tmp_path, 2021, "R8") if f.status == "fail" and f.column == spec.NATURAL]
+    assert (bad.values["this"], bad.values["previous"]) == (3, 4)
+
+
+def test_a_report_built_again_from_the_notebooks_folder_reads_through_its_own_root(tmp_path, monkeypatch):
+    # The worker gives the root as the batch was given it ("."); the notebook runs in output/<year>/
+    # with "../..": the report it gets must read the other years (the trend) through "../..".
+    from xxgk.history import years_of
+
+    write(tmp_path, 2020, carrying("2019", carried_out=3, new=5))
+    write(tmp_path, 2021, carrying("2021", carried_out=0, carried_in=3, new=1))
+    monkeypatch.chdir(tmp_path)
+    first = build_report(".", TOWN, 2021)
+    (tmp_path / "output" / "2021").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "output" / "2021")
+    again = build_report("../..", TOWN, 2021)
+    assert again.layout.root == Path("../..") and years_of(again.layout, TOWN) == [2020, 2021]
+    assert again.figures == first.figures and again.findings == first.findings
+
+
 # --- carried figures --------------------------------------------------------------------------------
 
 

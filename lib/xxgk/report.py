@@ -5,13 +5,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import history, spec
 from .compute import Completed, complete
 from .history import Year
 from .findings import Finding, finding, has_errors
+from .i18n import get_lang
 from .missing import missing_findings
 from .load import Figures, load_figures
 from .narrative import placeholder_findings
@@ -47,8 +49,48 @@ class Report:
         return has_errors(self.findings)
 
 
+#: The last report built in this process and what it was built from (see :func:`build_report`).
+_last: tuple[tuple, Report] | None = None
+
+
+def _inputs(layout: Layout, township: str, year: int) -> tuple:
+    """The bytes a report is built from: its params and data files and the year before's (the
+    cross-year rules and carried figures read them), by content, not by modification time, which
+    a quick rewrite of a file can leave as it was."""
+    out = []
+    for y in (year - 1, year):
+        for path in (layout.params_file(township, y), *layout.data_candidates(township, y)):
+            try:
+                out.append(hashlib.sha256(path.read_bytes()).digest())
+            except OSError:  # not there (or unreadable, which the loader reports)
+                out.append(None)
+    return tuple(out)
+
+
 def build_report(root: Path | str, township: str, year: int) -> Report:
+    """The township-year loaded, checked and computed.
+
+    Built once per process for the same inputs: a batch worker checks the report before it runs
+    the notebook, and the notebook's first cell builds it again in the same process (the in-process
+    engine).  While the root, the language and the bytes of every file it is built from are the
+    same, the report already built is given back (with the root as this caller gives it).  Nothing
+    changes a report once built.
+    """
+    global _last
     layout = Layout(Path(root))
+    if check_township_name(township, year) is not None or year < spec.first_year():
+        return _build(layout, township, year)
+    key = (layout.root.resolve(), township, year, get_lang(), _inputs(layout, township, year))
+    if _last is not None and _last[0] == key:
+        # With this caller's root: a relative root means another folder once the notebook has
+        # changed to its own (the trend reads the other years through it).
+        return replace(_last[1], layout=layout)
+    report = _build(layout, township, year)
+    _last = (key, report)
+    return report
+
+
+def _build(layout: Layout, township: str, year: int) -> Report:
     bad_name = check_township_name(township, year)
     if bad_name:
         return Report(township, year, layout, spec.versions()[0], findings=[bad_name])
