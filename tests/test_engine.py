@@ -140,6 +140,41 @@ def test_the_engine_runs_one_notebook_per_process(tmp_path):
     assert "REFUSED" in done.stdout and "one report per fresh process" in done.stdout
 
 
+def test_a_shell_prepared_before_the_fork_serves_one_notebook_in_each_worker(tmp_path):
+    # The batch builds the IPython shell once, before it forks; each worker's notebook gets its
+    # own unused copy, nothing a cell left in another worker, and a second notebook is still refused.
+    script = textwrap.dedent("""
+        import os, sys
+        from nbformat.v4 import new_code_cell, new_notebook
+        from xxgk import engines, execute
+        engines.prepare_shell()
+        meta = {"kernelspec": {"name": "python3", "language": "python", "display_name": "p"}}
+        def run(source):
+            nb = new_notebook(cells=[new_code_cell(source)], metadata=meta)
+            return execute.execute(nb, {}, cwd=".", labels=execute.Labels("in", "out"), engine="inprocess")
+        for n in (1, 2):
+            r, w = os.pipe()
+            pid = os.fork()
+            if pid == 0:
+                done = run(f"print(globals().get('left', 'clean'))\\nleft = {n}")
+                try:
+                    run("1")
+                    second = "RAN"
+                except execute.ExecutionFailed as e:
+                    second = "REFUSED" if "one report per fresh process" in str(e) else str(e)
+                cell = done.cells[0]
+                os.write(w, f"{cell.outputs[0]['text'].strip()} {cell.execution_count} {second}".encode())
+                os._exit(0)
+            os.close(w)
+            print(os.read(r, 1000).decode())
+            os.waitpid(pid, 0)
+        print("parent ran no cell:", engines._prepared.execution_count == 1 and "left" not in engines._prepared.user_ns)
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["clean 1 REFUSED", "clean 1 REFUSED", "parent ran no cell: True"], done.stdout
+
+
 def test_no_process_runs_two_reports(tmp_path):
     """Each report's notebook runs in a process of its own: the process ids the cells see differ."""
     copy_inputs(tmp_path, SEED, SAMPLE_2021)

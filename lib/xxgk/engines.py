@@ -274,13 +274,34 @@ class _Shell(InteractiveShell):
         raise NotImplementedError("GUI event loops are not available when rendering a report")
 
 
+#: A shell made in the batch's parent before it forks (:func:`prepare_shell`), never used there;
+#: the first notebook a worker runs takes it.
+_prepared: _Shell | None = None
+
+_SHELL_CONFIG = {"HistoryManager": {"enabled": False}}
+
+
+def prepare_shell() -> None:
+    """Build the shell once, in the process that forks the workers: building one (its traitlets,
+    magics, display hook and publisher) costs ~15 ms, which every worker would pay again.  No cell
+    runs in it here; each worker gets its own copy of it, unused, with the fork."""
+    global _prepared
+    if _prepared is None and not InteractiveShell.initialized():
+        _prepared = _Shell.instance(config=Config(_SHELL_CONFIG), outputs=_Outputs())
+
+
 def new_shell(outputs: _Outputs) -> _Shell:
-    """A fresh shell configured as the kernel's (no history database: see execute.KERNEL_ARGUMENTS)."""
-    if InteractiveShell.initialized():
+    """A fresh shell configured as the kernel's (no history database: see execute.KERNEL_ARGUMENTS):
+    the prepared one, if this process has it and no notebook has taken it, or a new one."""
+    global _prepared
+    shell, _prepared = _prepared, None
+    if shell is not None:
+        shell.xxgk_outputs = shell.displayhook.outputs = shell.display_pub.outputs = outputs
+    elif InteractiveShell.initialized():
         raise AlreadyUsed("an IPython shell already exists in this process; the in-process engine "
                           "runs one report per fresh process (xxgk batch forks one for each)")
-    config = Config({"HistoryManager": {"enabled": False}})
-    shell = _Shell.instance(config=config, outputs=outputs)
+    else:
+        shell = _Shell.instance(config=Config(_SHELL_CONFIG), outputs=outputs)
     # The kernel's working directory is importable from the notebook (IPython's init_path).
     if "" not in sys.path:
         sys.path.insert(0, "")

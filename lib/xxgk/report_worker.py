@@ -184,6 +184,7 @@ def warm_up(engine: str) -> None:
 
         for name in _SHELL_MODULES:
             importlib.import_module(name)
+        engines.prepare_shell()
 
         # The modules the template's cells import: importing a module is not running a report.
         for cell in template.cells:
