@@ -355,3 +355,15 @@ def test_no_frame_reaches_the_page(rendered):
     # The page is the page the template makes without its explore cells, byte for byte, its
     # provenance line's template hash aside.
     assert page == without
+
+
+def test_the_batch_warm_up_builds_every_frame_from_nothing_on_disk(tmp_path, monkeypatch):
+    # xxgk batch builds the frames once before it forks (the official tables' indexes, pandas' code
+    # paths) on made-up empty reports: nothing is read or written, and a real report's frames are
+    # unchanged by it.
+    monkeypatch.chdir(tmp_path)
+    before = frames.to_html(frames.table_frame(build_report(PROJECT, "红旗满族乡", 2020), "三"))
+    frames.warm_up()
+    assert list(tmp_path.iterdir()) == []
+    after = frames.to_html(frames.table_frame(build_report(PROJECT, "红旗满族乡", 2020), "三"))
+    assert after == before and "申请人情况" in after

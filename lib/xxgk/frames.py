@@ -12,10 +12,12 @@ default table style wraps long Chinese labels one character per line.
 
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import Path
 from typing import Mapping
 
 import pandas as pd
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from . import spec
 from .findings import place, sort_findings, tally, tally_text
@@ -110,7 +112,8 @@ def _leaf_paths(nodes: tuple[spec.Node, ...]) -> list[tuple[spec.Node, ...]]:
     return out
 
 
-def _row_index(paths: list[tuple[str, ...]]) -> pd.Index:
+@lru_cache(maxsize=64)
+def _row_index(paths: tuple[tuple[str, ...], ...]) -> pd.Index:
     # A row label stands at its own depth, shorter paths padded after it: a top-level row such as
     # 一、本年新收… sits in the first column and (三)不予公开's items in the third, so the nesting
     # reads as it does in the official table, where a leaf label spans the label columns left.
@@ -120,7 +123,8 @@ def _row_index(paths: list[tuple[str, ...]]) -> pd.Index:
     return pd.MultiIndex.from_tuples([p + ("",) * (depth - len(p)) for p in paths])
 
 
-def _column_index(paths: list[tuple[str, ...]], name: str | None) -> pd.Index:
+@lru_cache(maxsize=64)
+def _column_index(paths: tuple[tuple[str, ...], ...], name: str | None) -> pd.Index:
     # Every column label goes in the bottom header row, right above its figures, and the padding
     # between it and its groups: pandas cannot span a header cell down as the official table does,
     # and a blank header cell between a label and its figures would read as a missing label.
@@ -158,8 +162,11 @@ def _part_frame(report: Report, table: spec.Table, part: spec.Part, money_unit: 
     # A one-column corner (信息内容) heads the label column, where pandas prints the columns' name;
     # a wider one (table 三's) is a footnote, printed below the table.
     corner_heads = labelled and part.corner and max(map(len, rows)) == 1
-    frame = pd.DataFrame(data, index=_row_index(rows), columns=_column_index(columns, part.corner if corner_heads else None),
-                         dtype=object)
+    # The indexes are the format's labels, the same for every report of a version: built once per
+    # process (and before the batch forks, by warm_up), shared by the frames (pandas never changes
+    # an Index in place).
+    frame = pd.DataFrame(data, index=_row_index(tuple(rows)),
+                         columns=_column_index(tuple(columns), part.corner if corner_heads else None), dtype=object)
     notes = [part.corner] if part.corner and not corner_heads else []
     frame.attrs[ATTRS] = {"title": tr("表{id} {title}", "Table {id}: {title}", id=table.id, title=table.title),
                           "caption": part.caption, "figures": True, "notes": notes}
@@ -268,6 +275,15 @@ def _legend(frames: list[pd.DataFrame]) -> list[str]:
     return out
 
 
+#: markupsafe's escaping, as a translation table: the same characters, the same entities, without a
+#: Markup object for each of a table's thousand cells.
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"})
+
+
+def _text(value: object) -> str:
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value).translate(_ESCAPES)
+
+
 def _cell(text: str, *, figures: bool, width: float | None) -> str:
     """A data cell, styled (see above); blank, n/a and computed figures get a tooltip, blank a shade."""
     if width is not None:
@@ -314,13 +330,13 @@ def _table_html(frame: pd.DataFrame) -> str:
     head = []
     for level in range(frame.columns.nlevels):
         name = frame.columns.names[level]
-        cells = [f'<th style="{_HEAD}"></th>'] * (corner - 1) + [f'<th style="{_HEAD}">{escape(name or "")}</th>']
+        cells = [f'<th style="{_HEAD}"></th>'] * (corner - 1) + [f'<th style="{_HEAD}">{_text(name)}</th>']
         last = level == frame.columns.nlevels - 1
         for k, span in enumerate([1] * len(columns) if last else _runs(columns, level)):
             if span == 1:
-                cells.append(f'<th style="{_HEAD}">{escape(columns[k][level])}</th>')
+                cells.append(f'<th style="{_HEAD}">{_text(columns[k][level])}</th>')
             elif span:
-                cells.append(f'<th style="{_GROUP_HEAD}" colspan="{span}">{escape(columns[k][level])}</th>')
+                cells.append(f'<th style="{_GROUP_HEAD}" colspan="{span}">{_text(columns[k][level])}</th>')
         head.append("<tr>" + "".join(cells) + "</tr>")
     rows = _tuples(frame.index)
     spans = [_runs(rows, level) if level < corner - 1 else [1] * len(rows) for level in range(corner)]
@@ -333,10 +349,9 @@ def _table_html(frame: pd.DataFrame) -> str:
             span = spans[level][i]
             if span:
                 rowspan = f' rowspan="{span}"' if span > 1 else ""
-                cells.append(f'<th style="{label}"{rowspan}>{escape(row[level])}</th>')
+                cells.append(f'<th style="{label}"{rowspan}>{_text(row[level])}</th>')
         for k, value in enumerate(values[i]):
-            text = "" if not isinstance(value, str) and pd.isna(value) else value
-            cells.append(_cell(str(escape(text)), figures=figures, width=wrap[k]))
+            cells.append(_cell(_text(value), figures=figures, width=wrap[k]))
         body.append("<tr>" + "".join(cells) + "</tr>")
     return ('<table class="dataframe xxgk-frame" border="1">\n<thead>\n' + "\n".join(head) + "\n</thead>\n<tbody>\n"
             + "\n".join(body) + "\n</tbody>\n</table>")
@@ -363,6 +378,19 @@ def to_html(frames: pd.DataFrame | Mapping[str, pd.DataFrame]) -> str:
         notes.update(dict.fromkeys(_legend(parts)))
     out.extend(Markup('<p style="{}">{}</p>').format(_NOTE, n) for n in notes)
     return str(Markup('<div class="xxgk-frames" style="overflow-x: auto">{}</div>').format(Markup("\n").join(out)))
+
+
+def warm_up() -> None:
+    """Every frame of every format version, built and written once on a report of no figures (made
+    up here, no file read): ``xxgk batch`` calls it before it forks, so that each worker finds the
+    official tables' indexes built and pandas' code paths run, as it finds the modules imported."""
+    from .paths import Layout
+
+    for version, fmt in spec.registry().items():
+        empty = Report("", fmt.first_year, Layout(Path(".")), version)
+        for frame in (figures_frame(empty), findings_frame(empty),
+                      *(table_frame(empty, table_id) for table_id in spec.TABLE_IDS)):
+            to_html(frame)
 
 
 __all__ = ["COLUMNS", "FINDING_COLUMNS", "SOURCES", "figures_frame", "findings_frame", "table_frame", "to_html"]

@@ -206,6 +206,10 @@ def warm_up(engine: str) -> None:
                         importlib.import_module(name)
                     except Exception:
                         pass
+        # The notebook's frames: the official tables' indexes, and pandas' code paths run once.
+        from . import frames
+
+        frames.warm_up()
         # The first export builds Jinja's templates; do it here, on an empty notebook.
         import nbformat
 
