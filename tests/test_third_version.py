@@ -143,3 +143,16 @@ def test_import_reads_the_third_version(tmp_path):
     got = (tmp_path / "imported" / "data" / "2030" / f"{TOWNSHIP}.csv").read_text(encoding="utf-8")
     strip = lambda text: [r[:4] for r in csv.reader(io.StringIO(text))][1:]  # noqa: E731
     assert strip(got) == strip(made)
+
+
+def test_a_report_is_built_again_when_the_known_format_versions_change(tmp_path, monkeypatch):
+    # The same files give another report once XXGK_FORMATS names a version for their year: a report
+    # kept from before (the notebook reuses the one the worker built) must not hide it.
+    from xxgk.csv_input import template_csv
+    from xxgk.report import build_report
+
+    monkeypatch.delenv("XXGK_FORMATS", raising=False)
+    write_report(tmp_path, template_csv("2021"), {})
+    assert build_report(tmp_path, TOWNSHIP, 2030).version == "2021"
+    monkeypatch.setenv("XXGK_FORMATS", str(FORMATS))
+    assert build_report(tmp_path, TOWNSHIP, 2030).version == "2030"

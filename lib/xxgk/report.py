@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -72,15 +73,16 @@ def build_report(root: Path | str, township: str, year: int) -> Report:
 
     Built once per process for the same inputs: a batch worker checks the report before it runs
     the notebook, and the notebook's first cell builds it again in the same process (the in-process
-    engine).  While the root, the language and the bytes of every file it is built from are the
-    same, the report already built is given back (with the root as this caller gives it).  Nothing
-    changes a report once built.
+    engine).  While the root, the language, the format versions the kit knows (``XXGK_FORMATS``)
+    and the bytes of every file it is built from are the same, the report already built is given
+    back (with the root as this caller gives it).  Nothing changes a report once built.
     """
     global _last
     layout = Layout(Path(root))
     if check_township_name(township, year) is not None or year < spec.first_year():
         return _build(layout, township, year)
-    key = (layout.root.resolve(), township, year, get_lang(), _inputs(layout, township, year))
+    key = (layout.root.resolve(), township, year, get_lang(), os.environ.get(spec.ENV, ""),
+           _inputs(layout, township, year))
     if _last is not None and _last[0] == key:
         # With this caller's root: a relative root means another folder once the notebook has
         # changed to its own (the trend reads the other years through it).
