@@ -30,8 +30,8 @@ class PageExporter(HTMLExporter):
     """nbconvert's HTML exporter without its final pass, which parses the finished page with
     BeautifulSoup to give ``<img>`` elements alt text and JupyterLab's cell wrappers a tab stop,
     then writes the whole page out again: 4× the time of making it, for a template that prints
-    neither (an image in a report is inline SVG with its own title).  The page is what the template
-    writes, attributes in the order the kit wrote them."""
+    neither (the report's one picture, the trend chart, is inline SVG beside a table of the same
+    figures).  The page is what the template writes, attributes in the order the kit wrote them."""
 
     def from_notebook_node(self, nb, resources=None, **kw):  # type: ignore[override]
         return TemplateExporter.from_notebook_node(self, nb, resources, **kw)

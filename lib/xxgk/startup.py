@@ -8,8 +8,8 @@ measured on 2026-11-30), ``rfc3986-validator`` one very large regular expression
 imports jsonschema).  Jupyter brings them in (jupyter-events asks for
 ``jsonschema[format-nongpl]``), and nothing the kit runs checks an IRI, a URI or a duration:
 nbformat validates notebooks without format checkers.  So the kit's own processes go without them,
-and a batch starts 2.5 s sooner.  Kernels, JupyterLab and any
-program that imports :mod:`xxgk` as a library are left as they are.
+and a batch starts 2.5 s sooner.  Kernels, JupyterLab and any program that imports :mod:`xxgk` as
+a library are left as they are.
 """
 
 from __future__ import annotations
