@@ -325,3 +325,38 @@ def test_failing_notebook_is_one_line_and_kept_for_inspection(tmp_path, monkeypa
     assert sorted(p.name for p in nb_path.parent.iterdir()) == sorted([nb_path.name, stale.name])
     assert stale.read_text(encoding="utf-8") == "an older page of this report"
     assert "已改名为过期文件" in result.stderr and stale.name in result.stderr
+
+
+@pytest.mark.parametrize("with_markers", [False, True])
+def test_prepared_notebook_is_what_papermill_prepares(with_markers):
+    """execute.prepare takes papermill's steps without its serialise-and-reread round trips: the
+    notebook it hands the engine is the one papermill.execute_notebook(prepare_only=True) returns,
+    once both are scrubbed as every executed notebook is (papermill records the notebook object
+    itself as its input path, and gives the injected cell a random id), also for a template still
+    carrying an earlier run's injected cell and error markers."""
+    import papermill
+
+    from xxgk import engines  # noqa: F401  (registers the in-process engine)
+
+    parameters = {"township": TOWNSHIP, "year": 2020, "root": "../..", "publish": False, "lang": "zh"}
+    template = notebook.for_report(parameters)
+    if with_markers:
+        template = execute.prepare(template, {**parameters, "year": 2019}, execute.ENGINES["inprocess"])
+        marker = nbformat.v4.new_markdown_cell("stopped here")
+        marker.metadata["tags"] = ["papermill-error-cell-tag"]
+        template.cells.insert(0, marker)
+    before = nbformat.writes(template)
+    ours = execute.prepare(template, parameters, execute.ENGINES["inprocess"])
+    theirs = papermill.execute_notebook(nbformat.from_dict(template), None, parameters=parameters,
+                                        engine_name=execute.ENGINES["inprocess"], kernel_name=execute.KERNEL_NAME,
+                                        prepare_only=True, progress_bar=False)
+    assert nbformat.writes(template) == before  # the caller's template is left as it was
+
+    def comparable(nb):
+        labels = execute.Labels("template.ipynb", "report.ipynb")
+        return nbformat.writes(execute.scrub(nbformat.from_dict(nb), [c.get("id") for c in template.cells], labels))
+
+    injected = [c for c in ours.cells if "injected-parameters" in c.metadata.tags]
+    assert len(injected) == 1 and "2020" in injected[0].source and "2019" not in injected[0].source
+    assert not any("papermill-error-cell-tag" in c.metadata.tags for c in ours.cells)
+    assert comparable(ours) == comparable(theirs)
