@@ -4,6 +4,9 @@ blank never read as 0.  Labels and cell counts are those of shared/spec/official
 from __future__ import annotations
 
 import codecs
+import subprocess
+import sys
+import textwrap
 import csv
 import io
 import unicodedata
@@ -419,3 +422,34 @@ def test_duplicate_after_a_refused_value_is_still_a_duplicate(tmp_path):
     assert sorted(codes(loaded)) == ["E-DUPLICATE", "E-NOT-NUMBER"]
     (dup,) = [f for f in loaded.findings if f.rule == "E-DUPLICATE"]
     assert dup.values["first_line"] == 38 and key not in loaded.figures.values
+
+
+def test_the_batch_warm_up_folds_every_label_the_fill_in_files_print(tmp_path):
+    # xxgk batch folds the official labels once before it forks, so that a worker reading a file in
+    # the kit's own layout folds none again; the file reads the same.  In a fresh interpreter, so
+    # that no other test has folded anything first.
+    code = textwrap.dedent("""
+        import sys
+        from pathlib import Path
+        from xxgk import labels, report_worker, spec
+        from xxgk.load import load_figures, template_csv
+        before = {}
+        for version in spec.versions():
+            path = Path(sys.argv[1]) / f"{version}.csv"
+            path.write_text(template_csv(version).replace(",\\n", ",0\\n"), encoding="utf-8")
+        cold = {v: load_figures(Path(sys.argv[1]) / f"{v}.csv", v) for v in spec.versions()}
+        labels.match_key.cache_clear()
+        report_worker.warm_up("kernel")
+        folded = labels.match_key.cache_info()
+        for version in spec.versions():
+            warm = load_figures(Path(sys.argv[1]) / f"{version}.csv", version)
+            assert warm.findings == cold[version].findings == [], warm.findings
+            assert warm.figures.values == cold[version].figures.values
+        printed = {label for v in spec.versions() for line in template_csv(v).splitlines()[1:]
+                   for label in line.split(",")[:3]}
+        assert folded.currsize >= len(printed) > 50, (folded, len(printed))
+        assert labels.match_key.cache_info().misses == folded.misses, (labels.match_key.cache_info(), folded)
+        print("ok")
+    """)
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr

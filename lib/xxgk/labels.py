@@ -26,6 +26,7 @@ _PREFIX = re.compile(
 _FOLD = str.maketrans("", "", " \t\r\n\u3000、,，“”\"'‘’:：")
 
 
+@cache  # every line of a data file folds its three labels, the same few hundred in every file
 def match_key(label: str) -> str:
     """The form two labels are compared in: equal keys mean the same label."""
     text = unicodedata.normalize("NFKC", label)
@@ -151,3 +152,16 @@ def _match(key: str, version: str, table: str, axis: str) -> Match:
 
 def match_label(label: str, version: str, table: str, axis: str) -> Match:
     return _match(match_key(label), version, table, axis)
+
+
+def warm_up() -> None:
+    """Fold every official label and table name of every version, and match each as a data file
+    names it, so that processes forked after this (a batch's workers) find them folded."""
+    for name in _TABLE_NAMES:
+        match_table(name)
+    for version, fmt in spec.registry().items():
+        for table in fmt.tables:
+            match_table(table.title)
+            for axis, labels in (("row", table.data_rows), ("column", table.data_columns)):
+                for label in labels:
+                    match_label(label, version, table.id, axis)

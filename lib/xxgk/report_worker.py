@@ -175,6 +175,10 @@ def warm_up(engine: str) -> None:
 
     template = notebook.load_template()
     notebook.template_sha256()
+    # Every worker reads data files: the official labels folded once, here.
+    from . import labels
+
+    labels.warm_up()
     if engine == "inprocess":
         from . import engines, trend_svg  # noqa: F401
 
