@@ -190,6 +190,19 @@ class Format:
     def cell(self, table_id: str, row_role: str, column_role: str) -> Cell | None:
         """The cell at a row and a column given by role, within one part; None when this version
         has no such cell.  In table 四 the row is the group a result column belongs to."""
+        # Kept per format: the narrative, the rules and the trend look cells up by role thousands
+        # of times a report, and a lookup walks the table's header tree.
+        key = (table_id, row_role, column_role)
+        by_role = self._cells_by_role
+        if key not in by_role:
+            by_role[key] = self._find_cell(table_id, row_role, column_role)
+        return by_role[key]
+
+    @cached_property
+    def _cells_by_role(self) -> dict[tuple[str, str, str], Cell | None]:
+        return {}
+
+    def _find_cell(self, table_id: str, row_role: str, column_role: str) -> Cell | None:
         table = self.table(table_id)
         for part in table.parts:
             if table_id == TABLE_4 or not part.rows or not any(n.label for n in part.rows):
