@@ -254,6 +254,29 @@ def test_the_chart_does_not_depend_on_the_fonts_installed(root, monkeypatch):
         assert trend_svg.chart_svg(_trend(root)) == first
 
 
+def test_labels_drawn_unmeasured_are_what_matplotlibs_text_draws(root, monkeypatch):
+    """The chart's labels skip matplotlib's text layout (it opens the font and shapes every glyph
+    to find a box the SVG never uses): the bytes are those matplotlib's own Text writes, for every
+    alignment and weight the chart uses, and drawing opens no font file."""
+    from matplotlib import font_manager
+    from matplotlib.text import Text
+
+    charts = {year: trend_svg.chart_svg(_trend(root, FOUR, year)) for year in (2020, 2022)}
+    assert all(all(f'text-anchor: {a}' in c for a in ('start', 'middle', 'end')) and 'font-weight: 700' in c
+               for c in charts.values())
+
+    def no_font(*args, **kwargs):
+        raise AssertionError("a font file was opened")
+
+    monkeypatch.setattr(font_manager, "get_font", no_font)
+    monkeypatch.setattr(font_manager, "_get_font", no_font)
+    assert {year: trend_svg.chart_svg(_trend(root, FOUR, year)) for year in (2020, 2022)} == charts
+    monkeypatch.undo()
+
+    monkeypatch.setattr(trend_svg, "_label_class", lambda: Text)
+    assert {year: trend_svg.chart_svg(_trend(root, FOUR, year)) for year in (2020, 2022)} == charts
+
+
 def test_matplotlib_state_is_left_as_found(root):
     script = textwrap.dedent(f"""
         import sys

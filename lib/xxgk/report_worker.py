@@ -182,7 +182,7 @@ def warm_up(engine: str) -> None:
     if engine == "inprocess":
         from . import engines, trend_svg  # noqa: F401
 
-        # matplotlib, its font list and the fonts, once for the whole batch: a chart drawn on made-up
+        # matplotlib and its validated defaults, once for the whole batch: a chart drawn on made-up
         # figures, as the exporter is built on an empty notebook below.
         trend_svg.warm_up()
 

@@ -9,7 +9,8 @@ The same figures give the same bytes, on any machine:
 - text stays text (``svg.fonttype: none``) in a CJK font list the browser picks from, so no font
   file is embedded or fetched;
 - every label is placed by its anchor point (``text-anchor``, baseline), never by a measured size,
-  so the layout does not depend on which fonts matplotlib finds here (no legend, no tight bbox);
+  so the layout does not depend on which fonts matplotlib finds here (no legend, no tight bbox),
+  and labels are not measured at all (:func:`_label_class`): no font file is opened;
 - ids are hashed with a fixed ``svg.hashsalt``; no date or creator is written; the XML prologue,
   DOCTYPE and RDF metadata (the only addresses in the file) are dropped for inlining.
 
@@ -115,7 +116,7 @@ def _draw(trend: Trend) -> str:
         pt = Affine2D().scale(1 / 72) + fig.dpi_scale_trans  # coordinates in points, from the bottom left
 
         def text(x: float, y: float, s: str, **kw) -> None:
-            fig.text(x, y, s, transform=pt, va="baseline", **kw)
+            fig.add_artist(_label_class()(x, y, s, transform=pt, va="baseline", parse_math=False, **kw))
 
         for i, measure in enumerate(MEASURES):
             row, col = divmod(i, COLUMNS)
@@ -154,6 +155,44 @@ def _draw(trend: Trend) -> str:
     return _inline(out.getvalue())
 
 
+_LABEL: type | None = None
+
+
+def _label_class() -> type:
+    """A matplotlib Text that is drawn without being measured.
+
+    matplotlib's ``Text.draw`` first lays the text out with its font (opening the font file in each
+    worker, shaping every glyph), about half of the chart's cost, to find where the text's box
+    goes.  Here nothing needs it: the SVG backend writes a text as text at its anchor point with
+    ``text-anchor`` (``svg.fonttype: none``), and a baseline-aligned label's anchor is its baseline.
+    So the label hands the backend its anchor, as ``Text.draw`` would after its layout, and the
+    bytes are the same.
+    """
+    global _LABEL
+    if _LABEL is None:
+        from matplotlib.text import Text
+
+        class Label(Text):
+            def draw(self, renderer) -> None:
+                if not self.get_visible() or not self.get_text():
+                    return
+                if self.get_va() != "baseline" or self.get_rotation() != 0:
+                    return super().draw(renderer)  # its anchor is not its baseline: measure it
+                renderer.open_group("text", self.get_gid())
+                x, y = self.get_transform().transform(self.get_unitless_position())
+                gc = renderer.new_gc()
+                gc.set_foreground(self.get_color())
+                gc.set_alpha(self.get_alpha())
+                renderer.draw_text(gc, x, renderer.get_canvas_width_height()[1] - y, self.get_text(),
+                                   self.get_fontproperties(), 0.0, ismath=False, mtext=self)
+                gc.restore()
+                renderer.close_group("text")
+                self.stale = False
+
+        _LABEL = Label
+    return _LABEL
+
+
 _PROLOGUE = re.compile(r"\A.*?(?=<svg\b)", re.S)
 _METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.S)
 _XMLNS = re.compile(r'\s+xmlns(?::xlink)?="[^"]*"')
@@ -176,8 +215,8 @@ def chart_svg(trend: Trend) -> str:
 
 
 def warm_up() -> None:
-    """Import matplotlib and draw a chart once, so that forked workers find the modules, the
-    font list and the fonts loaded (``xxgk batch`` calls it before forking)."""
+    """Import matplotlib and draw a chart once, so that forked workers find the modules loaded and
+    matplotlib's defaults validated (``xxgk batch`` calls it before forking)."""
     from decimal import Decimal
 
     from .trend import READ, Column
