@@ -330,6 +330,9 @@ class InProcessEngine(Engine):
         for index, cell in enumerate(nb.cells):
             try:
                 nb_man.cell_start(cell, index)
+                # papermill parses this time back (dateutil) in cell_complete to record a duration;
+                # scrub drops both, and the parse is ~2% of a report.
+                cell.metadata.papermill.pop("start_time", None)
                 _run_cell(shell, outputs, cell, index, execution_timeout)
             except CellFailed as ex:
                 nb_man.cell_exception(nb.cells[index], cell_index=index, exception=ex)
