@@ -69,6 +69,10 @@ CELLS = [
     new_code_cell("x = 1", metadata={"tags": ["skip-execution"]}),
     new_code_cell("def f():\n    raise ValueError('allowed')\nf()", metadata={"tags": ["raises-exception"]}),
     new_code_cell("print(township, year)\n{'year': year}"),
+    # IPython's own syntax: a shell escape, a line magic, a cell magic.
+    new_code_cell("listing = !echo hi\nprint(listing)\n%who_ls str"),
+    new_code_cell("%%capture captured\nprint('hidden')"),
+    new_code_cell("print(captured.stdout.strip())"),
     new_code_cell("1/0"),
     new_code_cell("print('never runs')"),
 ]
@@ -173,6 +177,35 @@ def test_a_shell_prepared_before_the_fork_serves_one_notebook_in_each_worker(tmp
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["clean 1 REFUSED", "clean 1 REFUSED", "parent ran no cell: True"], done.stdout
+
+
+def test_cells_transformed_before_the_fork_are_not_transformed_again(tmp_path):
+    # The batch puts the template's cells through IPython's static transformations before it
+    # forks; a worker running those cells finds them done, and the others are done as usual.
+    script = textwrap.dedent("""
+        import os
+        from IPython.core.inputtransformer2 import TransformerManager
+        from nbformat.v4 import new_code_cell, new_notebook
+        from xxgk import engines, execute
+        warmed = "listing = !echo hi\\nprint(listing)"
+        engines.prepare_shell([warmed])
+        calls = []
+        original = TransformerManager.transform_cell
+        TransformerManager.transform_cell = lambda self, cell: (calls.append(cell), original(self, cell))[1]
+        r, w = os.pipe()
+        if os.fork() == 0:
+            meta = {"kernelspec": {"name": "python3", "language": "python", "display_name": "p"}}
+            nb = new_notebook(cells=[new_code_cell(warmed), new_code_cell("%who_ls")], metadata=meta)
+            done = execute.execute(nb, {}, cwd=".", labels=execute.Labels("in", "out"), engine="inprocess")
+            texts = [o.get("text") or o["data"]["text/plain"] for c in done.cells for o in c.outputs]
+            os.write(w, repr((texts, calls)).encode())
+            os._exit(0)
+        os.close(w)
+        print(os.read(r, 10000).decode())
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == repr((["['hi']\n", "['listing']"], ["%who_ls"])), done.stdout
 
 
 def test_no_process_runs_two_reports(tmp_path):

@@ -188,7 +188,7 @@ def warm_up(engine: str) -> None:
 
         for name in _SHELL_MODULES:
             importlib.import_module(name)
-        engines.prepare_shell()
+        engines.prepare_shell(c.source for c in template.cells if c.cell_type == "code")
 
         # The modules the template's cells import: importing a module is not running a report.
         for cell in template.cells:
