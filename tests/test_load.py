@@ -425,13 +425,13 @@ def test_duplicate_after_a_refused_value_is_still_a_duplicate(tmp_path):
 
 
 def test_the_batch_warm_up_folds_every_label_the_fill_in_files_print(tmp_path):
-    # xxgk batch folds the official labels once before it forks, so that a worker reading a file in
-    # the kit's own layout folds none again; the file reads the same.  In a fresh interpreter, so
+    # xxgk batch folds and places the official labels once before it forks, so that a worker reading
+    # a file in the kit's own layout folds and places none again; the file reads the same.  In a fresh interpreter, so
     # that no other test has folded anything first.
     code = textwrap.dedent("""
         import sys
         from pathlib import Path
-        from xxgk import labels, report_worker, spec
+        from xxgk import labels, load, report_worker, spec
         from xxgk.load import load_figures, template_csv
         before = {}
         for version in spec.versions():
@@ -439,8 +439,12 @@ def test_the_batch_warm_up_folds_every_label_the_fill_in_files_print(tmp_path):
             path.write_text(template_csv(version).replace(",\\n", ",0\\n"), encoding="utf-8")
         cold = {v: load_figures(Path(sys.argv[1]) / f"{v}.csv", v) for v in spec.versions()}
         labels.match_key.cache_clear()
+        load._CLEAN.clear()
         report_worker.warm_up("kernel")
         folded = labels.match_key.cache_info()
+        placed = []
+        place = load._place
+        load._place = lambda *args: placed.append(args) or place(*args)
         for version in spec.versions():
             warm = load_figures(Path(sys.argv[1]) / f"{version}.csv", version)
             assert warm.findings == cold[version].findings == [], warm.findings
@@ -449,6 +453,7 @@ def test_the_batch_warm_up_folds_every_label_the_fill_in_files_print(tmp_path):
                    for label in line.split(",")[:3]}
         assert folded.currsize >= len(printed) > 50, (folded, len(printed))
         assert labels.match_key.cache_info().misses == folded.misses, (labels.match_key.cache_info(), folded)
+        assert placed == [], placed[:3]
         print("ok")
     """)
     done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=120)

@@ -143,6 +143,33 @@ class _Placed:
     meant: Key | None = None
 
 
+#: Clean placements (no finding, official cell) of every file read in this process, with the format
+#: object they were made for: a file's lines name the same few hundred triples as every other file.
+_CLEAN: dict[tuple[str, str, str, str], tuple[spec.Format, _Placed]] = {}
+
+
+def _place_once(t_raw: str, r_raw: str, c_raw: str, version: str) -> _Placed:
+    fmt = spec.get_format(version)
+    key = (version, t_raw, r_raw, c_raw)
+    kept = _CLEAN.get(key)
+    if kept is not None and kept[0] is fmt:
+        return kept[1]
+    placed = _place(t_raw, r_raw, c_raw, version)
+    # Only what depends on the labels and the format alone: findings carry messages in the
+    # language of the moment.
+    if placed.cell is not None and not placed.problems:
+        _CLEAN[key] = (fmt, placed)
+    return placed
+
+
+def warm_up() -> None:
+    """Place every cell of every format version as the kit's fill-in files name it, so that
+    processes forked after this (a batch's workers) find the placements made."""
+    for version, fmt in spec.registry().items():
+        for cell in fmt.cells():
+            _place_once(cell.table, cell.row, cell.column, version)
+
+
 def _place(t_raw: str, r_raw: str, c_raw: str, version: str) -> _Placed:
     table = match_table(t_raw)
     if table is None:
@@ -211,7 +238,7 @@ def figures_from(records: Iterable[Record], version: str, name: str, collector: 
         if rec.readable:
             p = placed.get((rec.table, rec.row, rec.column))
             if p is None:
-                p = placed[(rec.table, rec.row, rec.column)] = _place(rec.table, rec.row, rec.column, version)
+                p = placed[(rec.table, rec.row, rec.column)] = _place_once(rec.table, rec.row, rec.column, version)
             for code, variant, args, fields, axis in p.problems:
                 where = rec.label_at(axis)
                 if where is not rec.at:

@@ -175,10 +175,11 @@ def warm_up(engine: str) -> None:
 
     template = notebook.load_template()
     notebook.template_sha256()
-    # Every worker reads data files: the official labels folded once, here.
-    from . import labels
+    # Every worker reads data files: the official labels folded and placed once, here.
+    from . import labels, load
 
     labels.warm_up()
+    load.warm_up()
     if engine == "inprocess":
         from . import engines, trend_svg  # noqa: F401
 
