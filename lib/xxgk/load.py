@@ -148,8 +148,7 @@ class _Placed:
 _CLEAN: dict[tuple[str, str, str, str], tuple[spec.Format, _Placed]] = {}
 
 
-def _place_once(t_raw: str, r_raw: str, c_raw: str, version: str) -> _Placed:
-    fmt = spec.get_format(version)
+def _place_once(t_raw: str, r_raw: str, c_raw: str, version: str, fmt: spec.Format) -> _Placed:
     key = (version, t_raw, r_raw, c_raw)
     kept = _CLEAN.get(key)
     if kept is not None and kept[0] is fmt:
@@ -167,7 +166,7 @@ def warm_up() -> None:
     processes forked after this (a batch's workers) find the placements made."""
     for version, fmt in spec.registry().items():
         for cell in fmt.cells():
-            _place_once(cell.table, cell.row, cell.column, version)
+            _place_once(cell.table, cell.row, cell.column, version, fmt)
 
 
 def _place(t_raw: str, r_raw: str, c_raw: str, version: str) -> _Placed:
@@ -224,6 +223,7 @@ def figures_from(records: Iterable[Record], version: str, name: str, collector: 
     held no figures at all (or was not a report's data file).  ``missing_variant`` is the reader's
     wording of a cell missing from its kind of file."""
     figures = Figures(version)
+    fmt = spec.get_format(version)
     placed: dict[tuple[str, str, str], _Placed] = {}
     parsed: dict[tuple[str, spec.Kind], object] = {}
     # First position naming each cell, even when its value was refused: such a cell is not
@@ -238,7 +238,7 @@ def figures_from(records: Iterable[Record], version: str, name: str, collector: 
         if rec.readable:
             p = placed.get((rec.table, rec.row, rec.column))
             if p is None:
-                p = placed[(rec.table, rec.row, rec.column)] = _place_once(rec.table, rec.row, rec.column, version)
+                p = placed[(rec.table, rec.row, rec.column)] = _place_once(rec.table, rec.row, rec.column, version, fmt)
             for code, variant, args, fields, axis in p.problems:
                 where = rec.label_at(axis)
                 if where is not rec.at:
@@ -262,7 +262,7 @@ def figures_from(records: Iterable[Record], version: str, name: str, collector: 
         return None
     # A table the reader could not find at all is one error already, not a missing cell per figure.
     unread = {f.table for f in collector.findings if f.rule in catalogue.TABLE_UNREAD}
-    for cell in spec.get_format(version).cells():
+    for cell in fmt.cells():
         if cell.key not in seen and cell.table not in unread:
             collector.add(finding("E-MISSING-CELL", missing_variant, args={"version": version, "table": cell.table},
                                   file=name, table=cell.table, row=cell.row, column=cell.column, cells=(cell.key,)))
