@@ -274,6 +274,34 @@ def test_the_batch_imports_what_every_report_imports_before_it_forks():
     assert done.returncode == 0, done.stderr + done.stdout
 
 
+def test_a_report_in_a_forked_worker_imports_nothing_the_batch_did_not(tmp_path):
+    # Whatever a worker imports for itself it imports again for every report (and, where bytecode
+    # is not written, compiles again): a whole report, checked and rendered, after the warm-up.
+    copy_inputs(tmp_path, SEED, SAMPLE_2021)
+    script = textwrap.dedent("""
+        import json, os, sys
+        from pathlib import Path
+        from xxgk import report_worker
+        report_worker.warm_up("inprocess")
+        for township, year in ((sys.argv[2], 2020), (sys.argv[3], 2021)):
+            r, w = os.pipe()
+            if os.fork() == 0:
+                before = set(sys.modules)
+                entry = report_worker.worker_main(Path(sys.argv[1]), township, year, False, False, "inprocess")
+                new = sorted(m for m in set(sys.modules) - before if not m.startswith("_"))
+                status = json.loads(entry)["status"]
+                os.write(w, (str(new) + " " + str(status in ("ok", "warnings"))).encode())
+                os._exit(0)
+            os.close(w)
+            print(os.read(r, 10000).decode())
+            os.wait()
+    """)
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path), SEED[0], SAMPLE_2021[0]],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["[] True", "[] True"], done.stdout
+
+
 def test_the_kits_processes_skip_the_iri_grammars_nothing_uses():
     # jsonschema compiles 38 lark grammars for an optional IRI format checker when rfc3987-syntax is
     # installed (~2.5 CPU s in every process that imports nbformat).  The kit's own processes go

@@ -176,10 +176,11 @@ def warm_up(engine: str) -> None:
     template = notebook.load_template()
     notebook.template_sha256()
     # Every worker reads data files: the official labels folded and placed once, here.
-    from . import labels, load
+    from . import labels, load, writers
 
     labels.warm_up()
     load.warm_up()
+    writers.registry()  # every render asks which output formats there are
     if engine == "inprocess":
         from . import engines, trend_svg  # noqa: F401
 
