@@ -234,3 +234,21 @@ def test_yaml_that_fails_inside_the_reader_is_an_invalid_yaml_finding(tmp_path, 
     p.write_text(f"township: 某镇\nyear: 2021\nbody: 某镇人民政府\npublish_date: 2022-01-20\n{line5}\n", encoding="utf-8")
     (f,) = load_params(p, "params/某镇/2021.yaml").findings
     assert f.rule == "E-PARAMS-YAML" and f.file == "params/某镇/2021.yaml" and f.line == expected_line
+
+
+def test_a_merge_key_does_not_move_the_fields_a_message_points_at(tmp_path):
+    # The file is parsed once: where its fields stand is read before the values are built, as
+    # building them rewrites a mapping that merges another (``<<``) in place.  The positions are
+    # those of the file's own keys, as composing the file again finds them.
+    from xxgk.params import field_positions
+
+    seed = (ROOT / "params" / "红旗满族乡" / "2020.yaml").read_text(encoding="utf-8")
+    text = "common: &common\n  body: 某镇人民政府\n" + seed.replace("body:", "old_body:", 1) + "<<: *common\n"
+    path = tmp_path / "2020.yaml"
+    path.write_text(text, encoding="utf-8")
+    loaded = load_params(path)
+    assert loaded.fields == field_positions(text)
+    assert "body" not in loaded.fields and loaded.fields["common"].key_line == 1
+    assert loaded.fields["<<"].key_line == text.count("\n")
+    seed_loaded = load_params(ROOT / "params" / "红旗满族乡" / "2020.yaml")
+    assert seed_loaded.fields == field_positions(seed) and len(seed_loaded.fields) > 5

@@ -138,6 +138,23 @@ def field_positions(text: str | None) -> dict[str, FieldPosition]:
         node = yaml.compose(text, Loader=Loader)
     except (yaml.YAMLError, RecursionError):
         return {}
+    return _positions(node)
+
+
+def _parse(text: str) -> tuple[Any, dict[str, FieldPosition]]:
+    """The file's data and where its fields are, from one parse: ``yaml.load`` composes the same
+    node tree and constructs from it.  Positions are read first, as the constructor rewrites a
+    mapping's nodes in place for merge keys (``<<``)."""
+    loader = Loader(text)
+    try:
+        node = loader.get_single_node()
+        fields = _positions(node)
+        return (loader.construct_document(node) if node is not None else None), fields
+    finally:
+        loader.dispose()
+
+
+def _positions(node: yaml.Node | None) -> dict[str, FieldPosition]:
     if not isinstance(node, yaml.MappingNode):
         return {}
     out = {}
@@ -170,7 +187,7 @@ def load_params(path: Path, display_name: str | None = None) -> LoadedParams:
     except UnicodeDecodeError:
         return LoadedParams(None, [err("E-PARAMS-ENCODING", "not_utf8")], digest)
     try:
-        data = yaml.load(text, Loader=Loader)
+        data, fields = _parse(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
@@ -180,7 +197,6 @@ def load_params(path: Path, display_name: str | None = None) -> LoadedParams:
         return LoadedParams(None, [err("E-PARAMS-YAML", "too_deep")], digest)
     if not isinstance(data, dict):
         return LoadedParams(None, [err("E-PARAMS-YAML", "not_mapping")], digest)
-    fields = field_positions(text)
     try:
         return LoadedParams(Params.model_validate(data), [], digest, fields)
     except ValidationError as exc:
