@@ -180,11 +180,13 @@ def _label_class() -> type:
                     return super().draw(renderer)  # its anchor is not its baseline: measure it
                 renderer.open_group("text", self.get_gid())
                 x, y = self.get_transform().transform(self.get_unitless_position())
+                if renderer.flipy():  # the SVG's y axis points down
+                    y = renderer.get_canvas_width_height()[1] - y
                 gc = renderer.new_gc()
                 gc.set_foreground(self.get_color())
                 gc.set_alpha(self.get_alpha())
-                renderer.draw_text(gc, x, renderer.get_canvas_width_height()[1] - y, self.get_text(),
-                                   self.get_fontproperties(), 0.0, ismath=False, mtext=self)
+                renderer.draw_text(gc, x, y, self.get_text(), self.get_fontproperties(), 0.0, ismath=False,
+                                   mtext=self)
                 gc.restore()
                 renderer.close_group("text")
                 self.stale = False
