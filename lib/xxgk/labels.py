@@ -12,7 +12,7 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from . import spec
 
@@ -26,7 +26,9 @@ _PREFIX = re.compile(
 _FOLD = str.maketrans("", "", " \t\r\n\u3000、,，“”\"'‘’:：")
 
 
-@cache  # every line of a data file folds its three labels, the same few hundred in every file
+# Every line of a data file folds its three labels, the same few hundred in every file; bounded,
+# as a broken file can hold a million different ones.
+@lru_cache(maxsize=4096)
 def match_key(label: str) -> str:
     """The form two labels are compared in: equal keys mean the same label."""
     text = unicodedata.normalize("NFKC", label)

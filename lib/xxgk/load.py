@@ -146,6 +146,8 @@ class _Placed:
 #: Clean placements (no finding, official cell) of every file read in this process, with the format
 #: object they were made for: a file's lines name the same few hundred triples as every other file.
 _CLEAN: dict[tuple[str, str, str, str], tuple[spec.Format, _Placed]] = {}
+#: Enough for every spelling a district's files use; a broken file can hold a million.
+_CLEAN_MAX = 1 << 14
 
 
 def _place_once(t_raw: str, r_raw: str, c_raw: str, version: str, fmt: spec.Format) -> _Placed:
@@ -156,7 +158,7 @@ def _place_once(t_raw: str, r_raw: str, c_raw: str, version: str, fmt: spec.Form
     placed = _place(t_raw, r_raw, c_raw, version)
     # Only what depends on the labels and the format alone: findings carry messages in the
     # language of the moment.
-    if placed.cell is not None and not placed.problems:
+    if placed.cell is not None and not placed.problems and len(_CLEAN) < _CLEAN_MAX:
         _CLEAN[key] = (fmt, placed)
     return placed
 
