@@ -7,6 +7,8 @@ import csv
 import io
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -325,3 +327,25 @@ def test_other_version_label_names_the_params_override(tmp_path):
     path.write_text("table,row,column,value\n二,规章,本年新制作数量,1\n", encoding="utf-8")
     (msg,) = [f.message for f in load_figures(path, "2021").findings if f.rule == "E-OTHER-VERSION"]
     assert "2019" in msg and 'format: "2019"' in msg
+
+
+def test_a_60_mb_data_file_is_never_held_in_memory_whole(tmp_path):
+    # An office can send a huge file by mistake; the check reads it in chunks (to hash it too) and
+    # stops early, so the process stays far below the file's size.
+    lines = "".join(f"表九,某行{i % 997},某列,1\n" for i in range(2_600_000))
+    add_report(tmp_path, "甲镇", 2021, "table,row,column,value\n" + lines)
+    size_mib = (tmp_path / "data" / "2021" / "甲镇.csv").stat().st_size / 2**20
+    assert size_mib > 55
+    # Started from a small process: a command's peak counts the pages of the process it was forked
+    # from (this one is large), exec or not.
+    measure = (
+        "import os, subprocess, sys\n"
+        "p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+        "_, status, usage = os.wait4(p.pid, 0)\n"
+        "print(os.waitstatus_to_exitcode(status), usage.ru_maxrss / 1024)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", measure, sys.executable, "-c", "from xxgk.cli import main; main()",
+                           "check", "--root", str(tmp_path)], capture_output=True, text=True, timeout=300)
+    code, peak_mib = done.stdout.split()
+    assert code == "1"  # the file's errors, told
+    assert float(peak_mib) < size_mib, (peak_mib, size_mib)

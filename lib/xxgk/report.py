@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -16,7 +15,7 @@ from .history import Year
 from .findings import Finding, finding, has_errors
 from .i18n import get_lang
 from .missing import missing_findings
-from .load import Figures, load_figures
+from .load import Figures, file_sha256, load_figures
 from .narrative import placeholder_findings
 from .params import FieldPosition, Params, load_params
 from .paths import Layout, check_township_name
@@ -62,7 +61,7 @@ def _inputs(layout: Layout, township: str, year: int) -> tuple:
     for y in (year - 1, year):
         for path in (layout.params_file(township, y), *layout.data_candidates(township, y)):
             try:
-                out.append(hashlib.sha256(path.read_bytes()).digest())
+                out.append(file_sha256(path))  # in chunks: a broken data file can be 50 MB
             except OSError:  # not there (or unreadable, which the loader reports)
                 out.append(None)
     return tuple(out)
