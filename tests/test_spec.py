@@ -114,3 +114,14 @@ def test_table_3_rows_in_spec_order(spec_text):
     assert list(spec.get_format("2019").table("三").data_rows) == [
         label for label in listed if label not in ("三、本年度办理结果", "（三）不予公开", "（四）无法提供", "（五）不予处理")
     ]
+
+
+def test_a_format_file_that_is_not_yaml_names_the_file_and_the_line(tmp_path):
+    from xxgk.spec import FormatError, read_format
+
+    path = tmp_path / "2030.yaml"
+    path.write_text("version: 2030\ntables:\n  - id: 二\n   title: [unclosed\n", encoding="utf-8")
+    with pytest.raises(FormatError) as caught:
+        read_format(path)
+    message = str(caught.value)
+    assert str(path) in message and "line 4" in message, message
