@@ -157,13 +157,11 @@ def match_label(label: str, version: str, table: str, axis: str) -> Match:
 
 
 def warm_up() -> None:
-    """Fold every official label and table name of every version, and match each as a data file
-    names it, so that processes forked after this (a batch's workers) find them folded."""
+    """Fold every name a file may give a table (表二, 2, its title), so that processes forked after
+    this (a batch's workers) find them folded.  The row and column labels are folded as
+    :func:`xxgk.load.warm_up` places every official cell."""
     for name in _TABLE_NAMES:
         match_table(name)
-    for version, fmt in spec.registry().items():
+    for fmt in spec.registry().values():
         for table in fmt.tables:
             match_table(table.title)
-            for axis, labels in (("row", table.data_rows), ("column", table.data_columns)):
-                for label in labels:
-                    match_label(label, version, table.id, axis)
