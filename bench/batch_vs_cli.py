@@ -186,6 +186,10 @@ def side_by_side(root: Path, reports: int, jobs: int | None, other: Path, rounds
     """(b) with this kit and with another, alternately, so that both meet the same machine."""
     import statistics
 
+    # `make bench` has written this kit's bytecode; the other kit gets its own the same way (into its
+    # __pycache__ folders, which git ignores), so that the two differ by their code alone.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(other)], check=False)
+
     this, that = [], []
     for _ in range(rounds):
         this.append(measured("(b) this kit", reports, lambda: batch(root, jobs)))
