@@ -186,9 +186,10 @@ def side_by_side(root: Path, reports: int, jobs: int | None, other: Path, rounds
     """(b) with this kit and with another, alternately, so that both meet the same machine."""
     import statistics
 
-    # `make bench` has written this kit's bytecode; the other kit gets its own the same way (into its
-    # __pycache__ folders, which git ignores), so that the two differ by their code alone.
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(other)], check=False)
+    # Both kits with their bytecode written (`make bench` writes this one's, but the script is also run
+    # by hand), into __pycache__ folders git ignores, so that the two differ by their code alone.
+    for kit in (PROJECT / "lib", other):
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(kit)], check=False)
 
     this, that = [], []
     for _ in range(rounds):
